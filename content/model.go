@@ -1,0 +1,153 @@
+package content
+
+import (
+	"strings"
+	"time"
+)
+
+// Resume is a parsed résumé document. It is immutable once parsed and safe
+// to share between goroutines.
+type Resume struct {
+	// About is the opening section: the document's first heading (kept as
+	// written) and the blocks under it.
+	About Section
+	// Roles are the positions held, in document order.
+	Roles []Role
+	// Sections are the parts of the document that are not roles (for
+	// example Skills or Education), in document order.
+	Sections []Section
+	// Source is the document exactly as it was given.
+	Source []byte
+}
+
+// Title is the document's opening heading, or "" when it has none.
+func (r *Resume) Title() string { return r.About.Heading }
+
+// Role is one position: a "##" heading for the title followed by a
+// sub-heading naming the organisation and the date range.
+type Role struct {
+	Title        string
+	Organisation string
+	Start        Date
+	// End is the zero Date while the role is current.
+	End Date
+	// Highlights are the role's bullets, inline Markdown kept as spans.
+	Highlights []Item
+	// Notes are any other blocks written under the role (paragraphs,
+	// quotes), kept so that nothing in a document is dropped.
+	Notes []Block
+	// Line is the 1-based line of the role's title in the source.
+	Line int
+}
+
+// Current reports whether the role has no end date.
+func (r Role) Current() bool { return r.End.IsZero() }
+
+// Months is the role's length in whole calendar months, counted
+// inclusively as LinkedIn does: July 2013 to July 2013 is one month, and
+// July 2013 to present in November 2026 is 161 months. A year-only start
+// counts from January; a year-only end counts to December.
+func (r Role) Months(now time.Time) int {
+	end := r.End
+	if end.IsZero() {
+		end = Date{Year: now.Year(), Month: int(now.Month())}
+	}
+	return end.endIndex() - r.Start.startIndex() + 1
+}
+
+// Duration is Months written for people, such as "11 yrs 4 mos".
+func (r Role) Duration(now time.Time) string { return FormatMonths(r.Months(now)) }
+
+// Section is a heading and the blocks under it, in order.
+type Section struct {
+	Heading string
+	// Level is the heading's level, 1 to 6 (0 when there is no heading).
+	Level  int
+	Blocks []Block
+	// AfterRoles is how many roles come before this section in the
+	// document, so that an export can keep the document's order.
+	AfterRoles int
+	// Line is the 1-based line of the heading in the source.
+	Line int
+}
+
+// Paragraphs is the section's paragraph text, in order.
+func (s Section) Paragraphs() []Text {
+	var out []Text
+	for _, b := range s.Blocks {
+		if b.Kind == Paragraph {
+			out = append(out, b.Text)
+		}
+	}
+	return out
+}
+
+// BlockKind says what a Block is.
+type BlockKind int
+
+// The kinds of Block.
+const (
+	Paragraph BlockKind = iota
+	List
+	Heading
+	Code
+	Quote
+	Rule
+)
+
+// Block is one block of a free section: a paragraph, a list, a
+// sub-heading, a code block, a quotation or a rule.
+type Block struct {
+	Kind BlockKind
+	// Text is the paragraph's, heading's, quotation's or code block's text.
+	Text Text
+	// Level is a heading's level.
+	Level int
+	// Items are a list's items; Ordered says whether it is numbered.
+	Items   []Item
+	Ordered bool
+}
+
+// Item is a list item (a highlight, for a role) with any nested items.
+type Item struct {
+	Text  Text
+	Items []Item
+}
+
+// Text is a run of inline spans.
+type Text []Span
+
+// Span is a piece of inline text with its emphasis. A link keeps its URL.
+type Span struct {
+	Text   string
+	Emph   bool
+	Strong bool
+	Code   bool
+	URL    string
+}
+
+// Plain is the text without markup; links show only their text.
+func (t Text) Plain() string {
+	if len(t) == 1 {
+		return t[0].Text
+	}
+	var b strings.Builder
+	for _, s := range t {
+		b.WriteString(s.Text)
+	}
+	return b.String()
+}
+
+// PlainWithURLs is the text without markup, each link followed by its URL
+// in angle brackets unless the link's text already is the URL.
+func (t Text) PlainWithURLs() string {
+	var b strings.Builder
+	for i, s := range t {
+		b.WriteString(s.Text)
+		if s.URL == "" || s.URL == s.Text || (i+1 < len(t) && t[i+1].URL == s.URL) {
+			continue
+		}
+		b.WriteString(" <" + s.URL + ">")
+	}
+	return b.String()
+}

@@ -1,0 +1,372 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// ParseError is a problem in a document, at a line an owner can find.
+type ParseError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// Parse reads a résumé from Markdown, naming it "resume.md" in errors.
+func Parse(src []byte) (*Resume, error) { return ParseNamed("resume.md", src) }
+
+// ParseNamed reads a résumé from Markdown; errors name the file as name.
+//
+// The opening "#" heading and what follows it, up to the next heading of
+// level 1 or 2, is the About section. A heading followed at once by a
+// deeper heading that ends in a date range is a role: the first heading is
+// the title, the second names the organisation and the dates, and the
+// bullets under them are the highlights. Every other heading starts a free
+// section. Parse never panics.
+func ParseNamed(name string, src []byte) (res *Resume, err error) {
+	defer func() {
+		// goldmark is not expected to panic, but a document must never take
+		// the process down with it.
+		if r := recover(); r != nil {
+			res, err = nil, &ParseError{File: name, Line: 1, Msg: fmt.Sprintf("cannot parse document: %v", r)}
+		}
+	}()
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil, &ParseError{File: name, Line: 1, Msg: "the document is empty"}
+	}
+	p := &parser{name: name, src: src, lines: lineStarts(src)}
+	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
+	if err := p.document(doc); err != nil {
+		return nil, err
+	}
+	p.res.Source = src
+	return &p.res, nil
+}
+
+type parser struct {
+	name  string
+	src   []byte
+	lines []int
+	res   Resume
+	// inRole says that the blocks being read belong to the last role;
+	// otherwise they belong to the last free section, or to About when
+	// there is none yet.
+	inRole bool
+}
+
+// cur is where the blocks being read now belong.
+func (p *parser) cur() *[]Block {
+	switch {
+	case p.inRole:
+		return &p.res.Roles[len(p.res.Roles)-1].Notes
+	case len(p.res.Sections) > 0:
+		return &p.res.Sections[len(p.res.Sections)-1].Blocks
+	}
+	return &p.res.About.Blocks
+}
+
+func (p *parser) document(doc ast.Node) error {
+	first := true
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		h, isHeading := n.(*ast.Heading)
+		if !isHeading {
+			p.block(n)
+			continue
+		}
+		sub, _ := n.NextSibling().(*ast.Heading)
+		if sub != nil && sub.Level > h.Level {
+			ok, err := p.tryRole(h, sub)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n = sub
+				first = false
+				continue
+			}
+		}
+		switch {
+		case first && h.Level == 1 && len(p.res.Roles) == 0:
+			p.res.About.Heading = p.inline(h).Plain()
+			p.res.About.Level = h.Level
+			p.res.About.Line = p.line(h)
+		case h.Level <= 2:
+			p.res.Sections = append(p.res.Sections, Section{
+				Heading: p.inline(h).Plain(), Level: h.Level,
+				AfterRoles: len(p.res.Roles), Line: p.line(h),
+			})
+			p.inRole = false
+		default:
+			p.block(n)
+		}
+		first = false
+	}
+	return nil
+}
+
+// tryRole reads title and sub as a role when sub ends in a date range.
+func (p *parser) tryRole(title, sub *ast.Heading) (bool, error) {
+	org, dates, found := splitDates(p.inline(sub).Plain())
+	if !found {
+		return false, nil
+	}
+	start, end, err := ParseRange(dates)
+	if err != nil {
+		msg := fmt.Sprintf("cannot read date range %q", dates)
+		if err != errDateRange {
+			msg = fmt.Sprintf("date range %q %v", dates, err)
+		}
+		return false, &ParseError{File: p.name, Line: p.line(sub), Msg: msg}
+	}
+	p.res.Roles = append(p.res.Roles, Role{
+		Title: p.inline(title).Plain(), Organisation: org,
+		Start: start, End: end, Line: p.line(title),
+	})
+	p.inRole = true
+	return true, nil
+}
+
+// splitDates finds the date range at the end of a role's sub-heading: the
+// last parenthesised group when it holds a digit or a word like "present",
+// else the longest tail after a separator that reads as a range. found is
+// false when the heading has no date range at all; a parenthesised group
+// that looks like a date but does not read as one is still found, so that
+// the caller can report it.
+func splitDates(s string) (org, dates string, found bool) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ")") {
+		if i := strings.LastIndex(s, "("); i >= 0 && looksLikeDate(s[i:]) {
+			return trimSeparators(s[:i]), s[i:], true
+		}
+	}
+	// A date range is short: look for it only near the end, so that a long
+	// heading costs linear time, not quadratic.
+	for i := max(0, len(s)-maxRangeLen); i < len(s); i++ {
+		if i > 0 && !strings.ContainsRune(",|·:;–—-", rune(s[i-1])) && s[i-1] != ' ' {
+			continue
+		}
+		if _, _, err := ParseRange(s[i:]); err == nil {
+			return trimSeparators(s[:i]), strings.TrimSpace(s[i:]), true
+		}
+	}
+	return "", "", false
+}
+
+// maxRangeLen is longer than any date range ("September 2013 – September
+// 2015" is 32 bytes) with room for emphasis and spaces.
+const maxRangeLen = 64
+
+func looksLikeDate(s string) bool {
+	if strings.IndexFunc(s, unicode.IsDigit) >= 0 {
+		return true
+	}
+	l := strings.ToLower(s)
+	for w := range ongoing {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func trimSeparators(s string) string {
+	return strings.TrimRightFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",|·:;–—-", r)
+	})
+}
+
+// block reads one block into wherever the document is now.
+func (p *parser) block(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.List:
+		items := p.items(n)
+		if p.inRole {
+			r := &p.res.Roles[len(p.res.Roles)-1]
+			r.Highlights = append(r.Highlights, items...)
+			return
+		}
+		add(p.cur(), Block{Kind: List, Items: items, Ordered: n.IsOrdered()})
+	case *ast.Heading:
+		add(p.cur(), Block{Kind: Heading, Level: n.Level, Text: p.inline(n)})
+	case *ast.ThematicBreak:
+		add(p.cur(), Block{Kind: Rule})
+	case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+		add(p.cur(), Block{Kind: Code, Text: Text{{Text: p.rawLines(n), Code: true}}})
+	case *ast.Blockquote:
+		var parts []string
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			parts = append(parts, p.flatText(c))
+		}
+		add(p.cur(), Block{Kind: Quote, Text: Text{{Text: strings.Join(parts, " ")}}})
+	default:
+		if t := p.inline(n); len(t) > 0 {
+			add(p.cur(), Block{Kind: Paragraph, Text: t})
+		}
+	}
+}
+
+func (p *parser) items(l *ast.List) []Item {
+	var items []Item
+	for li := l.FirstChild(); li != nil; li = li.NextSibling() {
+		var it Item
+		for c := li.FirstChild(); c != nil; c = c.NextSibling() {
+			if sub, ok := c.(*ast.List); ok {
+				it.Items = append(it.Items, p.items(sub)...)
+				continue
+			}
+			t := p.inline(c)
+			if _, code := c.(*ast.FencedCodeBlock); code || c.Kind() == ast.KindCodeBlock {
+				t = Text{{Text: p.rawLines(c), Code: true}}
+			}
+			if len(it.Text) > 0 && len(t) > 0 {
+				it.Text = append(it.Text, Span{Text: " "})
+			}
+			it.Text = append(it.Text, t...)
+		}
+		it.Text = merge(it.Text)
+		items = append(items, it)
+	}
+	return items
+}
+
+// flatText is the plain text of any block and its children.
+func (p *parser) flatText(n ast.Node) string {
+	if n.Type() == ast.TypeBlock && n.FirstChild() == nil {
+		return p.rawLines(n)
+	}
+	if _, ok := n.FirstChild().(interface{ Inline() }); ok {
+		return p.inline(n).Plain()
+	}
+	var parts []string
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		parts = append(parts, p.flatText(c))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (p *parser) rawLines(n ast.Node) string {
+	var b strings.Builder
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(p.src))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// inline turns a block's inline children into spans.
+func (p *parser) inline(n ast.Node) Text {
+	var t Text
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		t = p.spans(c, Span{}, t)
+	}
+	return trimText(merge(t))
+}
+
+func (p *parser) spans(n ast.Node, style Span, t Text) Text {
+	switch n := n.(type) {
+	case *ast.Text:
+		s := style
+		s.Text = string(n.Value(p.src))
+		if n.SoftLineBreak() || n.HardLineBreak() {
+			s.Text += " "
+		}
+		return append(t, s)
+	case *ast.String:
+		s := style
+		s.Text = string(n.Value)
+		return append(t, s)
+	case *ast.CodeSpan:
+		style.Code = true
+	case *ast.Emphasis:
+		if n.Level >= 2 {
+			style.Strong = true
+		} else {
+			style.Emph = true
+		}
+	case *ast.Link:
+		style.URL = string(n.Destination)
+	case *ast.Image:
+		style.URL = string(n.Destination)
+	case *ast.AutoLink:
+		s := style
+		s.Text = string(n.Label(p.src))
+		s.URL = string(n.URL(p.src))
+		return append(t, s)
+	case *ast.RawHTML:
+		s := style
+		for i := 0; i < n.Segments.Len(); i++ {
+			seg := n.Segments.At(i)
+			s.Text += string(seg.Value(p.src))
+		}
+		return append(t, s)
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		t = p.spans(c, style, t)
+	}
+	return t
+}
+
+// merge joins neighbouring spans of the same style.
+func merge(t Text) Text {
+	out := t[:0]
+	for _, s := range t {
+		if s.Text == "" {
+			continue
+		}
+		if k := len(out) - 1; k >= 0 && sameStyle(out[k], s) {
+			out[k].Text += s.Text
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func sameStyle(a, b Span) bool {
+	return a.Emph == b.Emph && a.Strong == b.Strong && a.Code == b.Code && a.URL == b.URL
+}
+
+func trimText(t Text) Text {
+	if len(t) == 0 {
+		return nil
+	}
+	t[0].Text = strings.TrimLeftFunc(t[0].Text, unicode.IsSpace)
+	t[len(t)-1].Text = strings.TrimRightFunc(t[len(t)-1].Text, unicode.IsSpace)
+	return merge(t)
+}
+
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// line is the 1-based source line where block n starts.
+func (p *parser) line(n ast.Node) int {
+	pos := n.Pos()
+	if pos < 0 && n.Lines().Len() > 0 {
+		pos = n.Lines().At(0).Start
+	}
+	if pos < 0 {
+		return 1
+	}
+	return sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > pos })
+}
+
+func add(blocks *[]Block, b Block) { *blocks = append(*blocks, b) }
