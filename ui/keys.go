@@ -1,0 +1,62 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key the browser answers to. The help view shows it.
+type KeyMap struct {
+	Up, Down, First, Last key.Binding
+	Jump                  key.Binding
+	Open, Back            key.Binding
+	Focus                 key.Binding
+	PageUp, PageDown      key.Binding
+	HalfUp, HalfDown      key.Binding
+	Timeline              key.Binding
+	About, Search         key.Binding
+	Next, Prev            key.Binding
+	Reader, Help          key.Binding
+	Quit, ForceQuit       key.Binding
+}
+
+// DefaultKeyMap is the browser's key map.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return KeyMap{
+		Up:        b([]string{"up", "k"}, "↑/k", "up"),
+		Down:      b([]string{"down", "j"}, "↓/j", "down"),
+		First:     b([]string{"g", "home"}, "g", "first"),
+		Last:      b([]string{"G", "end"}, "G", "last"),
+		Jump:      b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "jump to role"),
+		Open:      b([]string{"enter", "right", "l"}, "enter/→", "open"),
+		Back:      b([]string{"esc", "left", "h"}, "esc/←", "back"),
+		Focus:     b([]string{"tab", "shift+tab"}, "tab", "list/detail"),
+		PageUp:    b([]string{"pgup"}, "pgup", "page up"),
+		PageDown:  b([]string{"pgdown", "space"}, "pgdn", "page down"),
+		HalfUp:    b([]string{"ctrl+u"}, "ctrl+u", "half page up"),
+		HalfDown:  b([]string{"ctrl+d"}, "ctrl+d", "half page down"),
+		Timeline:  b([]string{"t"}, "t", "timeline"),
+		About:     b([]string{"a"}, "a", "about"),
+		Search:    b([]string{"/"}, "/", "search"),
+		Next:      b([]string{"n"}, "n/N", "next/prev match"),
+		Prev:      b([]string{"N"}, "N", "previous match"),
+		Reader:    b([]string{"r"}, "r", "reader mode"),
+		Help:      b([]string{"?"}, "?", "help"),
+		Quit:      b([]string{"q"}, "q", "quit"),
+		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+	}
+}
+
+// ShortHelp is the footer's key help.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Down, k.Open, k.Timeline, k.About, k.Search, k.Help, k.Quit}
+}
+
+// FullHelp is the help view's key map, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.First, k.Last, k.Jump, k.Open, k.Back, k.Focus},
+		{k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Search, k.Next},
+		{k.Timeline, k.About, k.Reader, k.Help, k.Quit},
+	}
+}

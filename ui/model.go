@@ -1,0 +1,364 @@
+// Package ui is the résumé browser: a Bubble Tea model with a role list
+// and detail, a timeline, search, an about page, help and a reader mode.
+// It knows nothing of SSH, files or the environment: size, colours and
+// options arrive as messages and options, so the same model runs over SSH
+// and in a local terminal.
+package ui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/resume-ssh/resume/content"
+)
+
+// MinWidth and MinHeight are the smallest window the browser lays out in;
+// below them it shows one line asking for a larger window.
+const (
+	MinWidth  = 40
+	MinHeight = 10
+)
+
+// wideWidth is where the list and the detail start to sit side by side.
+const wideWidth = 100
+
+type page int
+
+const (
+	pageRoles page = iota
+	pageAbout
+	pageTimeline
+	pageHelp
+)
+
+type focus int
+
+const (
+	focusList focus = iota
+	focusDetail
+)
+
+// Model is the browser's root model. It is a value: Update returns the
+// next one. Several copies share one render cache, which is only ever
+// touched from the program's own goroutine.
+type Model struct {
+	doc    *content.Resume
+	keys   KeyMap
+	styles Styles
+	help   help.Model
+	dark   bool
+	now    func() time.Time
+
+	width, height int
+	page, back    page
+	sel           int // the selected role
+	listTop       int // the first role the list shows
+	focus         focus
+	detailOpen    bool // narrow layout: the detail fills the window
+	scroll        int  // the detail's, about's, help's or reader's scroll offset
+	reader        bool
+
+	search search
+	demo   demo
+
+	cache *cache
+	hay   []string // each role's searchable text
+}
+
+// Option configures a Model.
+type Option func(*Model)
+
+// WithClock sets the clock that durations are counted to.
+func WithClock(now func() time.Time) Option { return func(m *Model) { m.now = now } }
+
+// WithReader starts in reader mode: one plain column for screen readers
+// and dumb terminals.
+func WithReader(on bool) Option { return func(m *Model) { m.reader = on } }
+
+// WithDemo turns on the booth demo: after a while without input a tour
+// walks through the résumé; any key stops it, q is ignored and only
+// ctrl+c quits.
+func WithDemo(on bool) Option { return func(m *Model) { m.demo.on = on } }
+
+// WithDemoTiming sets how long the demo waits for input before touring
+// and how long each step of the tour lasts (45 s and 6 s by default).
+func WithDemoTiming(idle, step time.Duration) Option {
+	return func(m *Model) { m.demo.idle, m.demo.step = idle, step }
+}
+
+// WithSize sets the window size to lay out for before the first
+// tea.WindowSizeMsg arrives (80×24 by default).
+func WithSize(width, height int) Option {
+	return func(m *Model) { m.width, m.height = width, height }
+}
+
+// WithDark sets the palette to start with, until the terminal reports its
+// background (dark by default).
+func WithDark(dark bool) Option { return func(m *Model) { m.dark = dark } }
+
+// New is a browser over doc, which it only reads.
+func New(doc *content.Resume, opts ...Option) Model {
+	m := Model{
+		doc: doc, keys: DefaultKeyMap(), help: help.New(), dark: true, now: time.Now,
+		width: 80, height: 24, cache: &cache{},
+		demo: demo{idle: 45 * time.Second, step: 6 * time.Second},
+	}
+	for _, o := range opts {
+		o(&m)
+	}
+	m.setTheme(m.dark)
+	m.hay = make([]string, len(doc.Roles))
+	for i, r := range doc.Roles {
+		m.hay[i] = haystack(r)
+	}
+	return m
+}
+
+func (m *Model) setTheme(dark bool) {
+	m.dark = dark
+	m.styles = DefaultStyles(dark)
+	m.help.Styles = m.styles.Help
+}
+
+// Init asks the terminal for its background colour without waiting for
+// the answer, and starts the demo's idle timer when there is one.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.demo.wait())
+}
+
+// Update handles one message.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case tea.BackgroundColorMsg:
+		m.setTheme(msg.IsDark())
+	case idleMsg, tourMsg:
+		m, cmd = m.updateDemo(msg)
+	case tea.KeyPressMsg:
+		if m, cmd, handled := m.interrupt(msg); handled {
+			return m, cmd
+		}
+		m, cmd = m.updateKey(msg)
+		cmd = tea.Batch(cmd, m.demo.wait())
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		if m, cmd, handled := m.interrupt(msg); handled {
+			return m, cmd
+		}
+		m = m.updateMouse(msg.(tea.MouseMsg))
+		cmd = m.demo.wait()
+	}
+	m.clamp()
+	return m, cmd
+}
+
+// interrupt lets input stop the demo's tour first; the key that stops it
+// does nothing else.
+func (m Model) interrupt(msg tea.Msg) (Model, tea.Cmd, bool) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && match(k, m.keys.ForceQuit) {
+		return m, tea.Quit, true
+	}
+	if !m.demo.on {
+		return m, nil, false
+	}
+	m.demo.gen++ // any input makes pending timers stale
+	if m.demo.touring {
+		m = m.stopTour()
+		m.clamp()
+		return m, m.demo.wait(), true
+	}
+	return m, nil, false
+}
+
+func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k := m.keys
+	if m.search.typing {
+		return m.updateSearch(msg), nil
+	}
+	if match(msg, k.Quit) {
+		if m.demo.on {
+			return m, nil
+		}
+		return m, tea.Quit
+	}
+	if m.tooSmall() {
+		return m, nil
+	}
+	if match(msg, k.Reader) {
+		m.reader = !m.reader
+		m.scroll = 0
+		return m, nil
+	}
+	if m.reader {
+		m.scroll = m.scrollKeys(msg, m.scroll)
+		return m, nil
+	}
+	switch {
+	case match(msg, k.Help):
+		if m.page == pageHelp {
+			m.page = m.back
+		} else {
+			m.back, m.page, m.scroll = m.page, pageHelp, 0
+		}
+		return m, nil
+	case match(msg, k.Timeline):
+		m.page = pageTimeline
+		return m, nil
+	case match(msg, k.About):
+		m.page, m.scroll = pageAbout, 0
+		return m, nil
+	case match(msg, k.Search):
+		m.page = pageRoles
+		m = m.startSearch()
+		return m, nil
+	}
+	switch m.page {
+	case pageTimeline:
+		return m.updateTimeline(msg), nil
+	case pageAbout, pageHelp:
+		if match(msg, k.Back) {
+			m.page, m.scroll = pageRoles, 0
+			return m, nil
+		}
+		m.scroll = m.scrollKeys(msg, m.scroll)
+		return m, nil
+	}
+	return m.updateRoles(msg), nil
+}
+
+// scrollKeys moves a scroll offset by the scrolling keys.
+func (m Model) scrollKeys(msg tea.KeyPressMsg, off int) int {
+	page := max(1, m.bodyHeight()-1)
+	switch k := m.keys; {
+	case match(msg, k.Down):
+		return off + 1
+	case match(msg, k.Up):
+		return off - 1
+	case match(msg, k.PageDown):
+		return off + page
+	case match(msg, k.PageUp):
+		return off - page
+	case match(msg, k.HalfDown):
+		return off + page/2
+	case match(msg, k.HalfUp):
+		return off - page/2
+	case match(msg, k.First):
+		return 0
+	case match(msg, k.Last):
+		return 1 << 30 // clamp brings it to the end
+	}
+	return off
+}
+
+func (m Model) updateMouse(msg tea.MouseMsg) Model {
+	if m.tooSmall() {
+		return m
+	}
+	mouse := msg.Mouse()
+	if wheel, ok := msg.(tea.MouseWheelMsg); ok {
+		delta := 3
+		if wheel.Button == tea.MouseWheelUp {
+			delta = -3
+		} else if wheel.Button != tea.MouseWheelDown {
+			return m
+		}
+		return m.wheel(mouse.X, delta)
+	}
+	if mouse.Button != tea.MouseLeft {
+		return m
+	}
+	switch {
+	case m.reader:
+	case m.page == pageRoles:
+		m = m.clickRoles(mouse.X, mouse.Y)
+	case m.page == pageTimeline:
+		m = m.clickTimeline(mouse.X, mouse.Y)
+	}
+	return m
+}
+
+func (m Model) wheel(x, delta int) Model {
+	if m.page == pageRoles && !m.reader && m.overList(x) {
+		m.sel = m.step(delta / 3)
+		m.scroll = 0
+		return m
+	}
+	if m.page == pageTimeline && !m.reader {
+		m.sel = m.step(delta / 3)
+		return m
+	}
+	m.scroll += delta
+	return m
+}
+
+// clamp keeps the selection, the list window and the scroll offset inside
+// what there is to show.
+func (m *Model) clamp() {
+	n := len(m.doc.Roles)
+	m.sel = max(0, min(m.sel, n-1))
+	rows := m.listRows()
+	entries := m.entries()
+	pos := indexOf(entries, m.sel)
+	if pos >= 0 {
+		if pos < m.listTop {
+			m.listTop = pos
+		}
+		if pos >= m.listTop+rows {
+			m.listTop = pos - rows + 1
+		}
+	}
+	m.listTop = max(0, min(m.listTop, len(entries)-rows))
+	m.scroll = max(0, min(m.scroll, m.scrollMax()))
+}
+
+func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
+
+func (m Model) wide() bool { return m.width >= wideWidth }
+
+// bodyHeight is the height between the header and the footer.
+func (m Model) bodyHeight() int { return max(0, m.height-3) }
+
+// View draws the window: exactly as many lines as it is high, none wider
+// than it is wide.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = m.doc.Title()
+	return v
+}
+
+func (m Model) render() string {
+	if m.tooSmall() {
+		return m.tooSmallLine()
+	}
+	if m.reader {
+		return m.renderReader()
+	}
+	var body []string
+	switch m.page {
+	case pageAbout:
+		body = window(m.aboutLines(), m.scroll, m.bodyHeight())
+	case pageTimeline:
+		body = m.timelineLines()
+	case pageHelp:
+		body = window(m.helpLines(), m.scroll, m.bodyHeight())
+	default:
+		body = m.rolesLines()
+	}
+	return frame(append(append(m.header(), fit(body, m.width, m.bodyHeight())...), m.footer()), m.width, m.height)
+}
+
+func match(msg tea.KeyPressMsg, b key.Binding) bool { return key.Matches(msg, b) }
+
+func indexOf(xs []int, x int) int {
+	for i, v := range xs {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}

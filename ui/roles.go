@@ -1,0 +1,328 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/resume-ssh/resume/content"
+)
+
+// The role list shows each role on two rows: title, then years and
+// organisation.
+const rowsPerRole = 2
+
+func (m Model) updateRoles(msg tea.KeyPressMsg) Model {
+	k := m.keys
+	inDetail := (m.wide() && m.focus == focusDetail) || (!m.wide() && m.detailOpen)
+	switch {
+	case match(msg, k.Back):
+		switch {
+		case inDetail:
+			m.focus, m.detailOpen = focusList, false
+		case m.search.query != "":
+			m.search = search{}
+		}
+	case match(msg, k.Open):
+		if !inDetail {
+			m.focus, m.detailOpen, m.scroll = focusDetail, true, 0
+		}
+	case match(msg, k.Focus):
+		if m.focus == focusDetail {
+			m.focus, m.detailOpen = focusList, false
+		} else {
+			m.focus, m.detailOpen = focusDetail, true
+		}
+	case match(msg, k.Next), match(msg, k.Prev):
+		m = m.nextMatch(match(msg, k.Prev))
+	case match(msg, k.Jump):
+		if n, err := strconv.Atoi(msg.String()); err == nil && n <= len(m.doc.Roles) {
+			m.sel, m.scroll = n-1, 0
+		}
+	case inDetail:
+		m.scroll = m.scrollKeys(msg, m.scroll)
+	case match(msg, k.Down), match(msg, k.Up), match(msg, k.First), match(msg, k.Last),
+		match(msg, k.PageDown), match(msg, k.PageUp), match(msg, k.HalfDown), match(msg, k.HalfUp):
+		m = m.moveKeys(msg)
+	}
+	return m
+}
+
+// moveKeys moves the selection through the list.
+func (m Model) moveKeys(msg tea.KeyPressMsg) Model {
+	k, n := m.keys, len(m.entries())
+	page := max(1, m.listRows())
+	switch {
+	case match(msg, k.Down):
+		m.sel = m.step(1)
+	case match(msg, k.Up):
+		m.sel = m.step(-1)
+	case match(msg, k.First):
+		m.sel = m.step(-n)
+	case match(msg, k.Last):
+		m.sel = m.step(n)
+	case match(msg, k.PageDown):
+		m.sel = m.step(page)
+	case match(msg, k.PageUp):
+		m.sel = m.step(-page)
+	case match(msg, k.HalfDown):
+		m.sel = m.step(page / 2)
+	case match(msg, k.HalfUp):
+		m.sel = m.step(-page / 2)
+	}
+	m.scroll = 0
+	return m
+}
+
+// step is the role d places from the selection among those listed.
+func (m Model) step(d int) int {
+	entries := m.entries()
+	if len(entries) == 0 {
+		return m.sel
+	}
+	pos := max(0, indexOf(entries, m.sel))
+	return entries[max(0, min(len(entries)-1, pos+d))]
+}
+
+// entries are the roles the list shows: those matching while searching,
+// else all of them.
+func (m Model) entries() []int {
+	if m.search.typing {
+		return m.search.matches
+	}
+	all := make([]int, len(m.doc.Roles))
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
+// listWidth is the list pane's width: the whole window when narrow.
+func (m Model) listWidth() int {
+	if !m.wide() {
+		return m.width
+	}
+	return min(48, m.width*2/5)
+}
+
+func (m Model) listRows() int { return max(1, m.bodyHeight()/rowsPerRole) }
+
+func (m Model) overList(x int) bool {
+	if m.wide() {
+		return x < m.listWidth()
+	}
+	return !m.detailOpen
+}
+
+// detailWidth is the width the detail is wrapped to.
+func (m Model) detailWidth() int {
+	if m.wide() {
+		return m.width - m.listWidth() - 3
+	}
+	return m.width - 2
+}
+
+func (m Model) rolesLines() []string {
+	h := m.bodyHeight()
+	if len(m.doc.Roles) == 0 {
+		return []string{m.styles.Dim.Render("  This document has no roles; press a for the about page.")}
+	}
+	if !m.wide() {
+		if m.detailOpen {
+			return indent(window(m.detailLines(), m.scroll, h), " ")
+		}
+		return m.listLines(m.width)
+	}
+	list := fit(m.listLines(m.listWidth()), m.listWidth(), h)
+	detail := window(m.detailLines(), m.scroll, h)
+	sep := m.styles.Rule.Render(" │ ")
+	if m.focus == focusDetail {
+		sep = m.styles.Selected.Render(" ┃ ")
+	}
+	out := make([]string, h)
+	for i := range out {
+		d := ""
+		if i < len(detail) {
+			d = detail[i]
+		}
+		out[i] = list[i] + strings.Repeat(" ", max(0, m.listWidth()-lipgloss.Width(list[i]))) + sep + d
+	}
+	return out
+}
+
+func (m Model) listLines(w int) []string {
+	st := m.styles
+	entries := m.entries()
+	if len(entries) == 0 {
+		return []string{st.Dim.Render("  No role matches “" + m.search.query + "”.")}
+	}
+	q := m.search.query
+	var out []string
+	for _, i := range entries[m.listTop:min(len(entries), m.listTop+m.listRows())] {
+		r := m.doc.Roles[i]
+		marker, title := "  ", st.Text
+		if i == m.sel {
+			marker, title = st.Marker.Render("▸ "), st.Selected
+		}
+		num := "  "
+		if i < 9 {
+			num = st.Dim.Render(strconv.Itoa(i+1) + " ")
+		}
+		out = append(out, marker+num+highlight(r.Title, q, title, st.Match))
+		years := yearRange(r)
+		if r.Current() {
+			years = st.Current.Render("● " + years)
+		} else {
+			years = st.Dim.Render("  " + years)
+		}
+		out = append(out, "    "+years+st.Dim.Render(" · ")+highlight(r.Organisation, q, st.Dim, st.Match))
+	}
+	return fit(out, w, len(out))
+}
+
+// yearRange is a role's years, as "2013 – now" or "2008 – 2011".
+func yearRange(r content.Role) string {
+	end := "now"
+	if !r.Current() {
+		end = strconv.Itoa(r.End.Year)
+	}
+	if strconv.Itoa(r.Start.Year) == end {
+		return end
+	}
+	return strconv.Itoa(r.Start.Year) + " – " + end
+}
+
+// highlight draws s in style, with what matches q in the match style.
+func highlight(s, q string, style, matchStyle lipgloss.Style) string {
+	if q == "" {
+		return style.Render(s)
+	}
+	var b strings.Builder
+	for _, r := range markMatches([]run{{text: s}}, q) {
+		if r.match {
+			b.WriteString(matchStyle.Render(r.text))
+		} else {
+			b.WriteString(style.Render(r.text))
+		}
+	}
+	return b.String()
+}
+
+// detailLines is the selected role, wrapped to the detail's width; it is
+// cached for the width, theme and query.
+func (m Model) detailLines() []string {
+	w := m.detailWidth()
+	c := m.get(w)
+	if lines, ok := c.detail[m.sel]; ok {
+		return lines
+	}
+	st, q := &m.styles, m.search.query
+	r := m.doc.Roles[m.sel]
+	var out []string
+	out = append(out, wrapRuns(runs(content.Text{{Text: r.Title, Strong: true}}, q), w, "", withBase(st, st.Title))...)
+	if r.Organisation != "" {
+		out = append(out, wrapRuns(runs(content.Text{{Text: r.Organisation}}, q), w, "", withBase(st, st.Accent))...)
+	}
+	dates := r.DatesLine(m.now())
+	if r.Current() {
+		dates += " · current"
+	}
+	out = append(out, wrapRuns([]run{{text: dates}}, w, "", withBase(st, st.Dim))...)
+	out = append(out, m.blockLines(r.Notes, w)...)
+	if len(r.Highlights) > 0 {
+		out = append(out, "")
+		out = append(out, m.itemLines(r.Highlights, w, 0)...)
+	}
+	c.detail[m.sel] = out
+	return out
+}
+
+// withBase is st with its plain text drawn in base instead.
+func withBase(st *Styles, base lipgloss.Style) *Styles {
+	c := *st
+	c.Text = base
+	return &c
+}
+
+func (m Model) itemLines(items []content.Item, w, depth int) []string {
+	bullet := []string{"• ", "◦ ", "▪ "}[depth%3]
+	pad := strings.Repeat("  ", min(depth, w/8))
+	var out []string
+	for _, it := range items {
+		out = append(out, wrapRuns(runs(it.Text, m.search.query), w, pad+bullet, &m.styles)...)
+		out = append(out, m.itemLines(it.Items, w, depth+1)...)
+	}
+	return out
+}
+
+// blockLines draws free blocks: paragraphs, lists, headings, quotes, code.
+func (m Model) blockLines(blocks []content.Block, w int) []string {
+	st := &m.styles
+	var out []string
+	for _, b := range blocks {
+		out = append(out, "")
+		switch b.Kind {
+		case content.List:
+			out = append(out, m.itemLines(b.Items, w, 0)...)
+		case content.Heading:
+			out = append(out, wrapRuns(runs(b.Text, m.search.query), w, "", withBase(st, st.Accent.Bold(true)))...)
+		case content.Quote:
+			out = append(out, wrapRuns(runs(b.Text, m.search.query), w, "│ ", withBase(st, st.Emph))...)
+		case content.Code:
+			for _, l := range strings.Split(b.Text.Plain(), "\n") {
+				out = append(out, st.Code.Render("  "+l))
+			}
+		case content.Rule:
+			out = append(out, st.Rule.Render(strings.Repeat("─", min(w, 20))))
+		default:
+			out = append(out, wrapRuns(runs(b.Text, m.search.query), w, "", st)...)
+		}
+	}
+	return out
+}
+
+func (m Model) clickRoles(x, y int) Model {
+	row := y - 2 // below the header
+	if row < 0 || row >= m.bodyHeight() {
+		return m
+	}
+	if !m.overList(x) {
+		m.focus = focusDetail
+		return m
+	}
+	entries := m.entries()
+	if i := m.listTop + row/rowsPerRole; i < len(entries) && row/rowsPerRole < m.listRows() {
+		if m.sel != entries[i] {
+			m.sel, m.scroll = entries[i], 0
+		}
+		m.focus = focusList
+	}
+	return m
+}
+
+// scrollMax is how far the page on show can scroll.
+func (m Model) scrollMax() int {
+	var n int
+	switch {
+	case m.tooSmall():
+		return 0
+	case m.reader:
+		return max(0, len(m.readerLines())-(m.height-1))
+	case m.page == pageAbout:
+		n = len(m.aboutLines())
+	case m.page == pageHelp:
+		n = len(m.helpLines())
+	case m.page == pageRoles && len(m.doc.Roles) > 0:
+		n = len(m.detailLines())
+	}
+	return max(0, n-m.bodyHeight())
+}
+
+func indent(lines []string, pad string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = pad + l
+	}
+	return out
+}

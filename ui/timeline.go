@@ -1,0 +1,230 @@
+package ui
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/resume-ssh/resume/content"
+)
+
+// timeline is the chart's geometry for one width: which lane each role
+// sits on and which columns its bar covers.
+type timeline struct {
+	first, last int // first and last year on the axis
+	lanes       [][]int
+	lane        []int // each role's lane
+	from, to    []int // each role's first and last column
+	axis, ticks string
+}
+
+// The chart's rows within the body: axis labels, ticks, then the lanes.
+const laneTop = 2
+
+func (m Model) chart() *timeline {
+	w := m.width - 2
+	c := m.get(w)
+	if c.timeline != nil {
+		return c.timeline
+	}
+	roles := m.doc.Roles
+	now := m.now()
+	t := &timeline{first: now.Year(), last: now.Year()}
+	end := func(r content.Role) int { // months from year 0, inclusive
+		if r.Current() {
+			return now.Year()*12 + int(now.Month()) - 1
+		}
+		if r.End.Month == 0 {
+			return r.End.Year*12 + 11
+		}
+		return r.End.Year*12 + r.End.Month - 1
+	}
+	start := func(r content.Role) int {
+		return r.Start.Year*12 + max(r.Start.Month, 1) - 1
+	}
+	for _, r := range roles {
+		t.first = min(t.first, r.Start.Year)
+		t.last = max(t.last, end(r)/12)
+	}
+	months := (t.last - t.first + 1) * 12
+	col := func(month int) int { return (month - t.first*12) * w / months }
+	t.lane = make([]int, len(roles))
+	t.from, t.to = make([]int, len(roles)), make([]int, len(roles))
+	// Oldest first, so that a career reads as a staircase; a role goes on
+	// the first lane whose last role has ended by the month it starts (a
+	// hand-over month is not an overlap).
+	order := make([]int, len(roles))
+	for i := range order {
+		order[i] = len(roles) - 1 - i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return start(roles[order[a]]) < start(roles[order[b]]) })
+	var laneEnd []int
+	for _, i := range order {
+		r := roles[i]
+		l := 0
+		for l < len(laneEnd) && laneEnd[l] > start(r) {
+			l++
+		}
+		if l == len(laneEnd) {
+			laneEnd = append(laneEnd, 0)
+			t.lanes = append(t.lanes, nil)
+		}
+		laneEnd[l] = end(r)
+		t.lane[i] = l
+		t.lanes[l] = append(t.lanes[l], i)
+	}
+	// Columns: every bar keeps at least its own first cell, however short
+	// the role and however narrow the window.
+	for _, lane := range t.lanes {
+		prev := -1
+		for _, i := range lane {
+			t.from[i] = min(w-1, max(col(start(roles[i])), prev+1))
+			t.to[i] = min(w-1, max(t.from[i], col(end(roles[i])+1)-1))
+			prev = t.to[i]
+		}
+	}
+	// Label years as often as there is room for them.
+	axis, ticks := []rune(strings.Repeat(" ", w)), []rune(strings.Repeat("─", w))
+	every := 1
+	for every < 50 && col((t.first+every)*12)-col(t.first*12) < 6 {
+		every++
+	}
+	for y := t.first; y <= t.last; y += every {
+		x := col(y * 12)
+		if x+4 > w {
+			break
+		}
+		copy(axis[x:], []rune(strconv.Itoa(y)))
+		ticks[x] = '┬'
+	}
+	t.axis, t.ticks = string(axis), string(ticks)
+	c.timeline = t
+	return t
+}
+
+func (m Model) timelineLines() []string {
+	st := m.styles
+	t := m.chart()
+	w := m.width - 2
+	out := []string{" " + st.Dim.Render(t.axis), " " + st.Rule.Render(t.ticks)}
+	for _, lane := range t.lanes {
+		cells := []rune(strings.Repeat(" ", w))
+		owner := make([]int, w)
+		for i := range owner {
+			owner[i] = -1
+		}
+		for _, i := range lane {
+			for x := t.from[i]; x <= t.to[i] && x < w; x++ {
+				owner[x] = i
+			}
+		}
+		var b strings.Builder
+		for x := 0; x < w; {
+			i := owner[x]
+			j := x
+			for j < w && owner[j] == i {
+				j++
+			}
+			if i < 0 {
+				b.WriteString(string(cells[x:j]))
+				x = j
+				continue
+			}
+			// A bar, or several bars of one role cut by nothing: draw the
+			// role's number at its start when it fits.
+			for x < j {
+				end := min(j, t.to[i]+1)
+				b.WriteString(m.bar(i, end-x))
+				x = end
+			}
+		}
+		out = append(out, " "+b.String())
+	}
+	out = append(out, "")
+	if len(m.doc.Roles) > 0 {
+		r := m.doc.Roles[m.sel]
+		out = append(out, " "+st.Marker.Render("▸ ")+st.Selected.Render(r.Title)+st.Dim.Render(" · ")+
+			st.Accent.Render(r.Organisation)+st.Dim.Render(" · "+r.DatesLine(m.now())))
+		out = append(out, "")
+	}
+	// The legend, a window of it around the selection.
+	rows := max(0, m.bodyHeight()-len(out))
+	top := max(0, min(m.sel-rows/2, len(m.doc.Roles)-rows))
+	for i := top; i < min(len(m.doc.Roles), top+rows); i++ {
+		r := m.doc.Roles[i]
+		mark, style := "  ", st.Text
+		if i == m.sel {
+			mark, style = st.Marker.Render("▸ "), st.Selected
+		}
+		out = append(out, " "+mark+st.Dim.Render(strconv.Itoa(i+1)+" ")+style.Render(r.Title)+st.Dim.Render(" "+yearRange(r)))
+	}
+	return out
+}
+
+// bar draws n cells of role i's bar: full blocks when selected, else
+// shades that alternate between neighbours so that they read apart
+// without colour.
+func (m Model) bar(i, n int) string {
+	st := m.styles
+	fill, style := "▒", st.Bar
+	if i%2 == 1 {
+		fill, style = "░", st.BarAlt
+	}
+	if i == m.sel {
+		fill, style = "█", st.BarSelected
+	}
+	label := strconv.Itoa(i + 1)
+	if n > len(label)+1 && i != m.sel {
+		return style.Render(label + strings.Repeat(fill, n-len(label)))
+	}
+	return style.Render(strings.Repeat(fill, n))
+}
+
+func (m Model) updateTimeline(msg tea.KeyPressMsg) Model {
+	k := m.keys
+	switch {
+	case match(msg, k.Back):
+		m.page = pageRoles
+	case msg.String() == "enter":
+		m.page, m.focus, m.detailOpen, m.scroll = pageRoles, focusDetail, true, 0
+	case match(msg, k.Down), msg.String() == "right", msg.String() == "l":
+		m.sel = m.step(1)
+	case match(msg, k.Up), msg.String() == "left":
+		m.sel = m.step(-1)
+	case match(msg, k.First):
+		m.sel = 0
+	case match(msg, k.Last):
+		m.sel = len(m.doc.Roles) - 1
+	case match(msg, k.Jump):
+		if n, err := strconv.Atoi(msg.String()); err == nil && n <= len(m.doc.Roles) {
+			m.sel = n - 1
+		}
+	}
+	return m
+}
+
+// clickTimeline selects the role whose bar, or legend line, is under the
+// pointer.
+func (m Model) clickTimeline(x, y int) Model {
+	t := m.chart()
+	row, col := y-2, x-1
+	if lane := row - laneTop; lane >= 0 && lane < len(t.lanes) {
+		for _, i := range t.lanes[lane] {
+			if col >= t.from[i] && col <= t.to[i] {
+				m.sel = i
+			}
+		}
+		return m
+	}
+	legend := laneTop + len(t.lanes) + 1
+	if len(m.doc.Roles) > 0 {
+		legend += 2
+	}
+	rows := max(0, m.bodyHeight()-legend)
+	top := max(0, min(m.sel-rows/2, len(m.doc.Roles)-rows))
+	if i := top + row - legend; row >= legend && i < len(m.doc.Roles) {
+		m.sel = i
+	}
+	return m
+}
