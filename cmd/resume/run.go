@@ -1,0 +1,340 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"github.com/resume-ssh/resume/content"
+	"github.com/resume-ssh/resume/server"
+	"github.com/resume-ssh/resume/ui"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// version is set at release build time with -ldflags "-X main.version=…".
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usageText = `resume serves a résumé over SSH.
+
+Usage:
+  resume [serve] [flags]     serve the résumé over SSH (the default)
+  resume view [--demo]       show the résumé browser in this terminal
+  resume export --format json|markdown|text [--width N]
+  resume hostkey [--sshfp]   print the host key's fingerprint and known_hosts line
+  resume version             print the version
+
+Run "resume COMMAND --help" for a command's flags. Every flag can also be
+set with an environment variable: --log-format is RESUME_LOG_FORMAT.
+`
+
+// errUsage marks an error that exits with status 2.
+type errUsage struct{ error }
+
+// run is the whole program: it returns the exit status.
+func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args, getenv, stderr)
+	case "view":
+		err = view(args, getenv, stdin, stdout, stderr)
+	case "export":
+		err = export(args, getenv, stdout, stderr)
+	case "hostkey":
+		err = hostkey(args, getenv, stdout, stderr)
+	case "version":
+		err = parse(newFlags("version", stderr), args, getenv)
+		if err == nil {
+			fmt.Fprintln(stdout, "resume", buildVersion())
+		}
+	case "help":
+		fmt.Fprint(stdout, usageText)
+	default:
+		fmt.Fprintf(stderr, "resume: unknown command %q\n\n%s", cmd, usageText)
+		return 2
+	}
+	var usage errUsage
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usage):
+		fmt.Fprintln(stderr, "resume:", err)
+		return 2
+	}
+	fmt.Fprintln(stderr, "resume:", err)
+	return 1
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("resume "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parse reads flags from RESUME_* variables, then from args, which win.
+func parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "RESUME_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(name); v != "" && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = errUsage{fmt.Errorf("%s: %w", name, err)}
+			}
+		}
+	})
+	if envErr != nil {
+		return envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage{err} // the flag package has printed the usage
+	}
+	if fs.NArg() > 0 {
+		return errUsage{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// docFlag is --resume FILE, shared by every command that reads the résumé.
+func docFlag(fs *flag.FlagSet) *string {
+	return fs.String("resume", "", "serve this Markdown `file` instead of the embedded résumé")
+}
+
+func loadDoc(path string) (*content.Resume, error) {
+	if path == "" {
+		return content.Default(), nil
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, errUsage{fmt.Errorf("read résumé: %w", err)}
+	}
+	doc, err := content.ParseNamed(path, src)
+	if err != nil {
+		return nil, errUsage{err}
+	}
+	return doc, nil
+}
+
+// keyFlags are where the host key comes from.
+type keyFlags struct{ dataDir, hostKey *string }
+
+func addKeyFlags(fs *flag.FlagSet, getenv func(string) string) keyFlags {
+	return keyFlags{
+		dataDir: fs.String("data-dir", defaultDataDir(getenv), "`directory` for the host key"),
+		hostKey: fs.String("host-key", "", "host key `file`, or the PEM itself; default DATA-DIR/"+server.HostKeyFile),
+	}
+}
+
+// defaultDataDir is $STATE_DIRECTORY as systemd sets it, else
+// $XDG_STATE_HOME/resume, else ~/.local/state/resume.
+func defaultDataDir(getenv func(string) string) string {
+	if d := getenv("STATE_DIRECTORY"); d != "" {
+		return strings.Split(d, ":")[0]
+	}
+	if d := getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "resume")
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".local", "state", "resume")
+	}
+	return filepath.Join(".local", "state", "resume")
+}
+
+// load finds the host key: --host-key (or RESUME_HOST_KEY) as a path or
+// as the PEM itself, else the data directory's key, created on first
+// start.
+func (k keyFlags) load() (gossh.Signer, error) {
+	if *k.hostKey != "" {
+		if strings.Contains(*k.hostKey, "PRIVATE KEY-----") {
+			return server.ParseHostKey([]byte(*k.hostKey))
+		}
+		return server.LoadHostKey(*k.hostKey)
+	}
+	return server.LoadOrCreateHostKey(*k.dataDir)
+}
+
+func serve(args []string, getenv func(string) string, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	listen := fs.String("listen", "127.0.0.1:23234", "`address` to listen on")
+	keys := addKeyFlags(fs, getenv)
+	docPath := docFlag(fs)
+	logFormat := fs.String("log-format", "text", "log format: text, json or logfmt")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	handshake := fs.Duration("handshake-timeout", 20*time.Second, "time allowed from connect to authenticated")
+	idle := fs.Duration("idle-timeout", 10*time.Minute, "end a session after this long without input")
+	session := fs.Duration("session-timeout", time.Hour, "the longest a session may last")
+	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for sessions to end on SIGINT or SIGTERM")
+	if err := parse(fs, args, getenv); err != nil {
+		return err
+	}
+	logger, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	doc, err := loadDoc(*docPath)
+	if err != nil {
+		return err
+	}
+	key, err := keys.load()
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Config{
+		Addr: *listen, HostKey: key, Version: buildVersion(),
+		HandshakeTimeout: *handshake, IdleTimeout: *idle, SessionTimeout: *session,
+	}, doc, logger)
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	host, port, _ := net.SplitHostPort(l.Addr().String())
+	connect := "ssh " + host
+	if port != "22" {
+		connect = "ssh -p " + port + " " + host
+	}
+	logger.Info("listening", "addr", l.Addr().String(), "fingerprint", server.Fingerprint(key.PublicKey()), "connect", connect)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", shutdown.String())
+	sctx, cancel := context.WithTimeout(context.Background(), *shutdown)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("shutdown", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, server.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, format, level string) (*log.Logger, error) {
+	opts := log.Options{ReportTimestamp: true}
+	switch format {
+	case "text":
+		opts.Formatter = log.TextFormatter
+	case "json":
+		opts.Formatter = log.JSONFormatter
+	case "logfmt":
+		opts.Formatter = log.LogfmtFormatter
+	default:
+		return nil, errUsage{fmt.Errorf("--log-format must be text, json or logfmt, not %q", format)}
+	}
+	lvl, err := log.ParseLevel(level)
+	if err != nil {
+		return nil, errUsage{fmt.Errorf("--log-level: %w", err)}
+	}
+	opts.Level = lvl
+	return log.NewWithOptions(w, opts), nil
+}
+
+func view(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("view", stderr)
+	demo := fs.Bool("demo", false, "booth mode: tour the résumé when idle; only ctrl+c quits")
+	docPath := docFlag(fs)
+	if err := parse(fs, args, getenv); err != nil {
+		return err
+	}
+	doc, err := loadDoc(*docPath)
+	if err != nil {
+		return err
+	}
+	m := ui.New(doc, ui.WithDemo(*demo), ui.WithReader(getenv("TERM") == "dumb"))
+	if _, err := tea.NewProgram(m, tea.WithInput(stdin), tea.WithOutput(stdout)).Run(); err != nil {
+		return fmt.Errorf("view: %w", err)
+	}
+	return nil
+}
+
+func export(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", stderr)
+	format := fs.String("format", "text", "json, markdown or text")
+	width := fs.Int("width", 80, "text width in `columns`")
+	docPath := docFlag(fs)
+	if err := parse(fs, args, getenv); err != nil {
+		return err
+	}
+	if *width < content.MinWidth || *width > 1000 {
+		return errUsage{fmt.Errorf("--width must be between %d and 1000", content.MinWidth)}
+	}
+	doc, err := loadDoc(*docPath)
+	if err != nil {
+		return err
+	}
+	var out []byte
+	switch *format {
+	case "json":
+		if out, err = doc.JSON(); err != nil {
+			return err
+		}
+	case "markdown", "md":
+		out = doc.Markdown()
+	case "text", "txt":
+		out = []byte(doc.Text(*width, time.Now()))
+	default:
+		return errUsage{fmt.Errorf("--format must be json, markdown or text, not %q", *format)}
+	}
+	_, err = stdout.Write(out)
+	return err
+}
+
+func hostkey(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("hostkey", stderr)
+	keys := addKeyFlags(fs, getenv)
+	host := fs.String("host", "localhost", "host `name` for the known_hosts line and SSHFP record")
+	port := fs.Int("port", 23234, "port for the known_hosts line")
+	sshfp := fs.Bool("sshfp", false, "print the SSHFP DNS record too")
+	if err := parse(fs, args, getenv); err != nil {
+		return err
+	}
+	key, err := keys.load()
+	if err != nil {
+		return err
+	}
+	pub := key.PublicKey()
+	fmt.Fprintln(stdout, server.Fingerprint(pub))
+	fmt.Fprintln(stdout, server.KnownHostsLine(*host, *port, pub))
+	if *sshfp {
+		fmt.Fprintln(stdout, server.SSHFP(*host, pub))
+	}
+	return nil
+}
+

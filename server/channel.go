@@ -1,0 +1,183 @@
+package server
+
+import (
+	"strings"
+	"sync"
+
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Limits on what one connection may ask for.
+const (
+	maxEnv        = 16   // environment requests kept per session
+	maxEnvValue   = 256  // bytes in one environment value
+	maxCommandLen = 1024 // bytes in an exec request's command
+	maxTermLen    = 64   // bytes in a pty-req's TERM
+)
+
+// envAllowed is what a visitor's environment may set: locale and colour
+// preferences. Nothing else is read, so nothing else is kept.
+func envAllowed(key string) bool {
+	switch key {
+	case "LANG", "COLORTERM", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM_PROGRAM":
+		return true
+	}
+	return strings.HasPrefix(key, "LC_")
+}
+
+// connState is what the request filter learns about a connection's one
+// session before the handler runs.
+type connState struct {
+	mu       sync.Mutex
+	sessions int
+	started  bool
+	pending  *ssh.Window // the last window-change before the shell
+}
+
+type connKey struct{}
+
+func stateOf(ctx ssh.Context) *connState {
+	ctx.Lock()
+	defer ctx.Unlock()
+	if st, ok := ctx.Value(connKey{}).(*connState); ok {
+		return st
+	}
+	st := &connState{}
+	ctx.SetValue(connKey{}, st)
+	return st
+}
+
+// sessionChannel accepts one session channel per connection and filters
+// its requests before charm.land/ssh sees them.
+func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
+	st := stateOf(ctx)
+	st.mu.Lock()
+	st.sessions++
+	n := st.sessions
+	st.mu.Unlock()
+	if n > 1 {
+		_ = newChan.Reject(gossh.ResourceShortage, "one session per connection")
+		return
+	}
+	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan, srv: s, st: st}, ctx)
+}
+
+type filteredChannel struct {
+	gossh.NewChannel
+	srv *Server
+	st  *connState
+}
+
+func (c *filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
+	ch, reqs, err := c.NewChannel.Accept()
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make(chan *gossh.Request)
+	// Ends when the client closes the channel and reqs is closed.
+	go func() {
+		defer close(out)
+		env := 0
+		for req := range reqs {
+			if fwd := c.filter(req, &env); fwd != nil {
+				out <- fwd
+			}
+		}
+	}()
+	return ch, out, nil
+}
+
+// filter answers refused requests itself, rewrites window sizes to the
+// clamp, and returns what charm.land/ssh should handle, or nil.
+func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
+	refuse := func() *gossh.Request {
+		if req.WantReply {
+			_ = req.Reply(false, nil)
+		}
+		return nil
+	}
+	switch req.Type {
+	case "env":
+		var kv struct{ Key, Value string }
+		if gossh.Unmarshal(req.Payload, &kv) != nil || *env >= maxEnv || len(kv.Value) > maxEnvValue || !envAllowed(kv.Key) {
+			return refuse()
+		}
+		*env++
+		return req
+	case "pty-req":
+		var p ptyReq
+		if gossh.Unmarshal(req.Payload, &p) != nil || len(p.Term) > maxTermLen {
+			return refuse()
+		}
+		p.Columns, p.Rows = c.srv.clampU(p.Columns, p.Rows)
+		req.Payload = gossh.Marshal(p)
+		return req
+	case "window-change":
+		var w winReq
+		if gossh.Unmarshal(req.Payload, &w) != nil {
+			return refuse()
+		}
+		w.Columns, w.Rows = c.srv.clampU(w.Columns, w.Rows)
+		c.st.mu.Lock()
+		started := c.st.started
+		if !started {
+			// Before the shell nobody reads charm.land/ssh's one-slot
+			// window channel, so a second change would block the request
+			// loop for good: keep the latest here instead.
+			c.st.pending = &ssh.Window{Width: int(w.Columns), Height: int(w.Rows)}
+		}
+		c.st.mu.Unlock()
+		if !started {
+			if req.WantReply {
+				_ = req.Reply(true, nil)
+			}
+			return nil
+		}
+		req.Payload = gossh.Marshal(w)
+		return req
+	case "exec":
+		var cmd struct{ Value string }
+		if gossh.Unmarshal(req.Payload, &cmd) != nil || len(cmd.Value) > maxCommandLen {
+			return refuse()
+		}
+		c.markStarted()
+		return req
+	case "shell":
+		c.markStarted()
+		return req
+	case "auth-agent-req@openssh.com", "x11-req", "subsystem":
+		return refuse()
+	}
+	return req
+}
+
+func (c *filteredChannel) markStarted() {
+	c.st.mu.Lock()
+	c.st.started = true
+	c.st.mu.Unlock()
+}
+
+type ptyReq struct {
+	Term          string
+	Columns, Rows uint32
+	Width, Height uint32
+	Modes         string
+}
+
+type winReq struct {
+	Columns, Rows uint32
+	Width, Height uint32
+}
+
+// clampU clamps a window size from the wire.
+func (s *Server) clampU(w, h uint32) (uint32, uint32) {
+	cw, ch := s.clamp(int(min(w, 1<<20)), int(min(h, 1<<20)))
+	return uint32(cw), uint32(ch) //nolint:gosec // clamped to small positive numbers
+}
+
+// clamp bounds a window size so that one session's screen buffers stay
+// small: at most MaxWidth×MaxHeight, and at least 1×1.
+func (s *Server) clamp(w, h int) (int, int) {
+	return max(1, min(w, s.cfg.MaxWidth)), max(1, min(h, s.cfg.MaxHeight))
+}

@@ -1,0 +1,63 @@
+package server
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// commandHelp is what `ssh HOST help` prints.
+const commandHelp = `Commands (ssh HOST COMMAND):
+  (none)              the résumé browser, or plain text without a terminal
+  json                the résumé in the JSON Resume schema
+  markdown, md        the résumé as its author wrote it
+  text, txt [--width N]  plain text wrapped at N columns (default 80)
+  help                this list
+  version             the server's version
+`
+
+// command runs one exec command and returns its exit status. Nothing is
+// ever executed: these are the only commands there are.
+func (s *Server) command(sess *session, args []string) int {
+	out, errOut := &sess.out, sess.ssh.Stderr()
+	name, args := args[0], args[1:]
+	usage := func(format string, a ...any) int {
+		fmt.Fprintf(errOut, format+"\n", a...)
+		return 2
+	}
+	if name != "text" && name != "txt" && len(args) > 0 {
+		return usage("%s takes no arguments; try \"help\"", sanitize(name))
+	}
+	switch name {
+	case "json":
+		js, err := s.doc.JSON()
+		if err != nil {
+			fmt.Fprintln(errOut, "internal error")
+			return 1
+		}
+		_, _ = out.Write(js)
+	case "markdown", "md":
+		_, _ = out.Write(s.doc.Markdown())
+	case "text", "txt":
+		fs := flag.NewFlagSet(name, flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		width := fs.Int("width", 80, "")
+		if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+			return usage("usage: text [--width N]")
+		}
+		if *width < 20 || *width > 1000 {
+			return usage("--width must be between 20 and 1000")
+		}
+		_, _ = io.WriteString(out, s.doc.Text(*width, s.cfg.Now()))
+	case "help":
+		_, _ = io.WriteString(out, commandHelp)
+	case "version":
+		_, _ = io.WriteString(out, "resume "+s.cfg.Version+"\n")
+	default:
+		fmt.Fprintf(errOut, "unknown command %q; try \"help\"\n", sanitize(strings.TrimSpace(name)))
+		return 1
+	}
+	sess.end(reasonDone)
+	return 0
+}

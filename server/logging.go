@@ -1,0 +1,54 @@
+package server
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// maxLogField is how much of any client-supplied text reaches the log.
+const maxLogField = 128
+
+// sanitize makes client-supplied text safe to log or show: control bytes
+// and invalid UTF-8 are escaped, and it is cut to maxLogField runes.
+func sanitize(s string) string {
+	var b strings.Builder
+	n := 0
+	for i, r := range s {
+		if n == maxLogField {
+			b.WriteString("…")
+			break
+		}
+		n++
+		switch {
+		case r == utf8.RuneError && len(s[i:]) > 0 && !utf8.ValidString(s[i:min(len(s), i+4)]):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || unicode.Is(unicode.Bidi_Control, r):
+			if r < 0x100 {
+				fmt.Fprintf(&b, `\x%02x`, r)
+			} else {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func ephemeralKey() (gossh.Signer, error) {
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate host key: %w", err)
+	}
+	s, err := gossh.NewSignerFromKey(k)
+	if err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	return s, nil
+}

@@ -1,0 +1,225 @@
+// Package server serves the résumé over SSH: the browser to visitors with
+// a terminal, plain text to those without, and exports as commands. It is
+// the only package that knows SSH.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"charm.land/log/v2"
+	"charm.land/ssh"
+	"github.com/resume-ssh/resume/content"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// ErrServerClosed is returned by Serve and ListenAndServe after Shutdown
+// or Close.
+var ErrServerClosed = errors.New("server: closed")
+
+// Config is how a Server behaves. The zero value of each field is a safe
+// default.
+type Config struct {
+	// Addr is where ListenAndServe listens; "" means 127.0.0.1:23234.
+	Addr string
+	// HostKey signs the handshake. Nil means a new ed25519 key for this
+	// process only (tests); the CLI always passes a persistent one.
+	HostKey gossh.Signer
+	// Version is what the version command prints; "" means "dev".
+	Version string
+	// HandshakeTimeout bounds the time from TCP connect to authenticated;
+	// 0 means 20 s.
+	HandshakeTimeout time.Duration
+	// IdleTimeout ends a session whose visitor has sent nothing for this
+	// long, however much the screen renders; 0 means 10 min.
+	IdleTimeout time.Duration
+	// SessionTimeout bounds a whole session; 0 means 1 h.
+	SessionTimeout time.Duration
+	// MaxWidth and MaxHeight clamp every window size a client asks for;
+	// 0 means 400×200.
+	MaxWidth, MaxHeight int
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:23234"
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	def(&c.HandshakeTimeout, 20*time.Second)
+	def(&c.IdleTimeout, 10*time.Minute)
+	def(&c.SessionTimeout, time.Hour)
+	if c.MaxWidth <= 0 {
+		c.MaxWidth = 400
+	}
+	if c.MaxHeight <= 0 {
+		c.MaxHeight = 200
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Server serves one résumé over SSH. Create it with New.
+type Server struct {
+	cfg    Config
+	doc    *content.Resume
+	log    *log.Logger
+	ssh    *ssh.Server
+	nextID atomic.Uint64
+
+	mu       sync.Mutex
+	sessions map[*session]struct{}
+	closing  bool
+	wg       sync.WaitGroup // session handlers
+}
+
+// New makes a server for doc, which it only reads, logging to logger.
+func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
+	cfg = cfg.withDefaults()
+	if cfg.HostKey == nil {
+		k, err := ephemeralKey()
+		if err != nil {
+			return nil, err
+		}
+		cfg.HostKey = k
+	}
+	if logger == nil {
+		logger = log.New(nil)
+	}
+	s := &Server{cfg: cfg, doc: doc, log: logger.WithPrefix("ssh"), sessions: map[*session]struct{}{}}
+	s.ssh = &ssh.Server{
+		Addr:             cfg.Addr,
+		Handler:          s.handle,
+		HandshakeTimeout: cfg.HandshakeTimeout,
+		// The backstop: the session timer ends sessions politely first.
+		MaxTimeout: cfg.SessionTimeout + time.Minute,
+		// Everyone is let in with no prompt: "none", any key, and a
+		// keyboard-interactive round with no questions.
+		PublicKeyHandler:           func(ssh.Context, ssh.PublicKey) bool { return true },
+		KeyboardInteractiveHandler: func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true },
+		ServerConfigCallback:       s.sshConfig,
+		ChannelHandlers:            map[string]ssh.ChannelHandler{"session": s.sessionChannel},
+		// No port forwarding, no subsystems, no global requests.
+		RequestHandlers:   map[string]ssh.RequestHandler{},
+		SubsystemHandlers: map[string]ssh.SubsystemHandler{},
+		ConnectionFailedCallback: func(c net.Conn, err error) {
+			s.log.Debug("handshake failed", "remote", c.RemoteAddr().String(), "err", sanitize(err.Error()))
+		},
+	}
+	s.ssh.AddHostKey(cfg.HostKey)
+	return s, nil
+}
+
+// sshConfig lists only modern algorithms and lets every client in.
+func (s *Server) sshConfig(ssh.Context) *gossh.ServerConfig {
+	c := &gossh.ServerConfig{NoClientAuth: true}
+	c.KeyExchanges = []string{"mlkem768x25519-sha256", "curve25519-sha256", "curve25519-sha256@libssh.org"}
+	c.Ciphers = []string{"chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes128-gcm@openssh.com"}
+	c.MACs = []string{"hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com"}
+	c.ServerVersion = "SSH-2.0-resume"
+	return c
+}
+
+// HostKey is the server's public host key.
+func (s *Server) HostKey() gossh.PublicKey { return s.cfg.HostKey.PublicKey() }
+
+// ListenAndServe listens on Config.Addr and serves until Shutdown or
+// Close, then returns ErrServerClosed.
+func (s *Server) ListenAndServe() error {
+	l, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	return s.Serve(l)
+}
+
+// Serve serves on l until Shutdown or Close, then returns ErrServerClosed.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.ssh.Serve(l)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return ErrServerClosed
+	}
+	return err
+}
+
+// Shutdown stops accepting connections, tells every visitor in the browser
+// that the server is restarting, and waits for sessions to end until ctx
+// is done; then it closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	for sess := range s.sessions {
+		sess.end(reasonShutdown)
+	}
+	s.mu.Unlock()
+	err := s.ssh.Shutdown(ctx)
+	if err != nil && !errors.Is(err, ssh.ErrServerClosed) {
+		_ = s.ssh.Close()
+	}
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		_ = s.ssh.Close()
+		<-done // closed connections end their handlers promptly
+	}
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Close closes the listeners and every connection at once.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closing = true
+	for sess := range s.sessions {
+		sess.end(reasonShutdown)
+	}
+	s.mu.Unlock()
+	err := s.ssh.Close()
+	s.wg.Wait()
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// track registers a session so that Shutdown can reach it; false means
+// the server is closing and the session must not start.
+func (s *Server) track(sess *session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.sessions[sess] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) untrack(sess *session) {
+	s.mu.Lock()
+	delete(s.sessions, sess)
+	s.mu.Unlock()
+	s.wg.Done()
+}

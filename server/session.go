@@ -1,0 +1,243 @@
+package server
+
+import (
+	"encoding/hex"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/resume-ssh/resume/ui"
+)
+
+// Why a session ended, as the log says it.
+const (
+	reasonDone     = "done"
+	reasonQuit     = "quit"
+	reasonShutdown = "shutdown"
+	reasonIdle     = "idle"
+	reasonTimeout  = "session time limit"
+	reasonClosed   = "client closed"
+	reasonPanic    = "panic"
+)
+
+// session is one SSH session being served.
+type session struct {
+	id    string
+	ssh   ssh.Session
+	start time.Time
+	out   counter
+
+	mu      sync.Mutex
+	reason  string
+	program *tea.Program
+}
+
+// end asks the session to finish for reason; the first reason given wins.
+func (s *session) end(reason string) {
+	s.mu.Lock()
+	if s.reason == "" {
+		s.reason = reason
+	}
+	p := s.program
+	s.mu.Unlock()
+	if p != nil {
+		p.Quit()
+	}
+}
+
+func (s *session) why() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reason
+}
+
+// counter counts the bytes written to the visitor.
+type counter struct {
+	w io.Writer
+	n atomic.Int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+func (s *Server) handle(ss ssh.Session) {
+	sess := &session{id: s.sessionID(), ssh: ss, start: s.cfg.Now()}
+	sess.out.w = ss
+	if !s.track(sess) {
+		fmt.Fprint(ss.Stderr(), "the server is restarting — please reconnect\r\n")
+		_ = ss.Exit(1)
+		return
+	}
+	defer s.untrack(sess)
+	pty, winCh, isPty := ss.Pty()
+	term, window := "", ""
+	if isPty {
+		term = pty.Term
+		window = fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height)
+	}
+	cmd := ss.Command()
+	s.log.Info("session start", "id", sess.id, "remote", ss.RemoteAddr().String(),
+		"user", sanitize(ss.User()), "term", sanitize(term), "window", window,
+		"command", sanitize(strings.Join(cmd, " ")))
+	status := 0
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("session panic", "id", sess.id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			fmt.Fprint(ss.Stderr(), "internal error\r\n")
+			sess.end(reasonPanic)
+			status = 1
+		}
+		sess.end(reasonDone)
+		s.log.Info("session end", "id", sess.id, "duration", s.cfg.Now().Sub(sess.start).Round(time.Millisecond).String(),
+			"bytes", sess.out.n.Load(), "status", status, "reason", sess.why())
+		_ = ss.Exit(status)
+	}()
+	switch {
+	case len(cmd) > 0:
+		status = s.command(sess, cmd)
+	case isPty:
+		status = s.browse(sess, pty, winCh)
+	default:
+		_, _ = io.WriteString(&sess.out, s.doc.Text(80, s.cfg.Now()))
+	}
+}
+
+func (s *Server) sessionID() string {
+	n := s.nextID.Add(1)
+	var b [4]byte
+	b[0], b[1], b[2], b[3] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
+	return hex.EncodeToString(b[:])
+}
+
+// browse runs the browser for a visitor with a terminal.
+func (s *Server) browse(sess *session, pty ssh.Pty, winCh <-chan ssh.Window) int {
+	ss := sess.ssh
+	st := stateOf(ss.Context())
+	w, h := s.clamp(pty.Window.Width, pty.Window.Height)
+	st.mu.Lock()
+	if st.pending != nil {
+		w, h = s.clamp(st.pending.Width, st.pending.Height)
+	}
+	st.mu.Unlock()
+	env := append(ss.Environ(), "TERM="+pty.Term)
+	in := &activity{r: ss}
+	in.touch(s.cfg.Now())
+	m := ui.New(s.doc, ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb"))
+	p := tea.NewProgram(m,
+		tea.WithContext(ss.Context()),
+		tea.WithInput(in), tea.WithOutput(&sess.out),
+		tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.Env(env)),
+		tea.WithWindowSize(w, h), tea.WithoutSignalHandler(),
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			if _, ok := msg.(tea.SuspendMsg); ok {
+				return nil // there is no shell to suspend to
+			}
+			return msg
+		}))
+	sess.mu.Lock()
+	sess.program = p
+	ended := sess.reason != ""
+	sess.mu.Unlock()
+	if ended {
+		return 0
+	}
+
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // forwards resizes until the program ends
+		defer wg.Done()
+		for {
+			select {
+			case <-done:
+				return
+			case win := <-winCh:
+				w, h := s.clamp(win.Width, win.Height)
+				p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+			}
+		}
+	}()
+	idle := s.idleTimer(sess, in)
+	limit := time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) })
+	_, err := p.Run()
+	close(done)
+	wg.Wait()
+	idle.Stop()
+	limit.Stop()
+	p.Kill()
+
+	switch sess.why() {
+	case reasonShutdown:
+		fmt.Fprint(&sess.out, "the server is restarting — please reconnect\r\n")
+	case reasonIdle:
+		fmt.Fprintf(&sess.out, "no input for %s — goodbye\r\n", s.cfg.IdleTimeout)
+	case reasonTimeout:
+		fmt.Fprintf(&sess.out, "session time limit of %s reached — goodbye\r\n", s.cfg.SessionTimeout)
+	case "":
+		if ss.Context().Err() != nil {
+			sess.end(reasonClosed)
+		} else {
+			sess.end(reasonQuit)
+		}
+	}
+	if err != nil && ss.Context().Err() == nil && sess.why() == reasonQuit {
+		s.log.Warn("program ended with an error", "id", sess.id, "err", err)
+		return 1
+	}
+	return 0
+}
+
+// idleTimer ends the session when the visitor has sent nothing for the
+// idle timeout. It counts input only: the browser's own output is not
+// activity.
+func (s *Server) idleTimer(sess *session, in *activity) *time.Timer {
+	var t *time.Timer
+	check := func() {
+		quiet := s.cfg.Now().Sub(in.last())
+		if quiet >= s.cfg.IdleTimeout {
+			sess.end(reasonIdle)
+			return
+		}
+		t.Reset(s.cfg.IdleTimeout - quiet)
+	}
+	t = time.AfterFunc(s.cfg.IdleTimeout, check)
+	return t
+}
+
+// activity is the visitor's input, noting when it last arrived.
+type activity struct {
+	r    io.Reader
+	mu   sync.Mutex
+	when time.Time
+}
+
+func (a *activity) Read(p []byte) (int, error) {
+	n, err := a.r.Read(p)
+	if n > 0 {
+		a.touch(time.Now())
+	}
+	return n, err
+}
+
+func (a *activity) touch(t time.Time) {
+	a.mu.Lock()
+	a.when = t
+	a.mu.Unlock()
+}
+
+func (a *activity) last() time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.when
+}
+
