@@ -26,8 +26,15 @@ func (s *Server) command(sess *session, args []string) int {
 		fmt.Fprintf(errOut, format+"\n", a...)
 		return 2
 	}
-	if name != "text" && name != "txt" && len(args) > 0 {
-		return usage("%s takes no arguments; try \"help\"", sanitize(name))
+	switch name {
+	case "json", "markdown", "md", "help", "version":
+		if len(args) > 0 {
+			return usage("%s takes no arguments; try \"help\"", name)
+		}
+	case "text", "txt":
+	default:
+		fmt.Fprintf(errOut, "unknown command %q; try \"help\"\n", sanitize(strings.TrimSpace(name)))
+		return 1
 	}
 	switch name {
 	case "json":
@@ -54,9 +61,6 @@ func (s *Server) command(sess *session, args []string) int {
 		_, _ = io.WriteString(out, commandHelp)
 	case "version":
 		_, _ = io.WriteString(out, "resume "+s.cfg.Version+"\n")
-	default:
-		fmt.Fprintf(errOut, "unknown command %q; try \"help\"\n", sanitize(strings.TrimSpace(name)))
-		return 1
 	}
 	sess.end(reasonDone)
 	return 0

@@ -68,15 +68,15 @@ func LoadOrCreateHostKey(dir string) (gossh.Signer, error) {
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return nil, fmt.Errorf("write host key: %w", err)
 	}
 	if _, err := tmp.Write(pem.EncodeToMemory(block)); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return nil, fmt.Errorf("write host key: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return nil, fmt.Errorf("write host key: %w", err)
 	}
 	if err := tmp.Close(); err != nil {

@@ -14,8 +14,9 @@ import (
 
 	"charm.land/log/v2"
 	"charm.land/ssh"
-	"github.com/resume-ssh/resume/content"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/resume-ssh/resume/content"
 )
 
 // ErrServerClosed is returned by Serve and ListenAndServe after Shutdown
@@ -81,6 +82,10 @@ type Server struct {
 	log    *log.Logger
 	ssh    *ssh.Server
 	nextID atomic.Uint64
+
+	// testHook, when set, runs at the start of every session: tests use
+	// it to make a handler panic.
+	testHook func()
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -158,44 +163,45 @@ func (s *Server) Serve(l net.Listener) error {
 }
 
 // Shutdown stops accepting connections, tells every visitor in the browser
-// that the server is restarting, and waits for sessions to end until ctx
-// is done; then it closes what is left.
+// that the server is restarting, waits for sessions to end until ctx is
+// done, and then closes every connection that is left.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.closing = true
-	for sess := range s.sessions {
-		sess.end(reasonShutdown)
-	}
-	s.mu.Unlock()
-	err := s.ssh.Shutdown(ctx)
-	if err != nil && !errors.Is(err, ssh.ErrServerClosed) {
-		_ = s.ssh.Close()
-	}
+	s.endAll()
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.ssh.Shutdown(ctx) }() // closes the listeners at once
 	done := make(chan struct{})
 	go func() {
 		s.wg.Wait()
 		close(done)
 	}()
+	var err error
 	select {
 	case <-done:
 	case <-ctx.Done():
-		_ = s.ssh.Close()
-		<-done // closed connections end their handlers promptly
+		err = ctx.Err()
 	}
-	if errors.Is(err, ssh.ErrServerClosed) {
-		return nil
+	// A client whose session has ended may keep its connection open: close
+	// it, and anything still running past the deadline.
+	_ = s.ssh.Close()
+	<-done
+	if serr := <-stopped; err == nil && serr != nil && !errors.Is(serr, ssh.ErrServerClosed) && !errors.Is(serr, net.ErrClosed) {
+		err = serr
 	}
 	return err
 }
 
-// Close closes the listeners and every connection at once.
-func (s *Server) Close() error {
+func (s *Server) endAll() {
 	s.mu.Lock()
 	s.closing = true
 	for sess := range s.sessions {
 		sess.end(reasonShutdown)
 	}
 	s.mu.Unlock()
+}
+
+// Close closes the listeners and every connection at once.
+func (s *Server) Close() error {
+	s.endAll()
 	err := s.ssh.Close()
 	s.wg.Wait()
 	if errors.Is(err, ssh.ErrServerClosed) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"github.com/charmbracelet/colorprofile"
+
 	"github.com/resume-ssh/resume/ui"
 )
 
@@ -102,6 +104,9 @@ func (s *Server) handle(ss ssh.Session) {
 			"bytes", sess.out.n.Load(), "status", status, "reason", sess.why())
 		_ = ss.Exit(status)
 	}()
+	if s.testHook != nil {
+		s.testHook()
+	}
 	switch {
 	case len(cmd) > 0:
 		status = s.command(sess, cmd)
@@ -113,10 +118,9 @@ func (s *Server) handle(ss ssh.Session) {
 }
 
 func (s *Server) sessionID() string {
-	n := s.nextID.Add(1)
-	var b [4]byte
-	b[0], b[1], b[2], b[3] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
-	return hex.EncodeToString(b[:])
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], s.nextID.Add(1))
+	return hex.EncodeToString(b[4:])
 }
 
 // browse runs the browser for a visitor with a terminal.
@@ -240,4 +244,3 @@ func (a *activity) last() time.Time {
 	defer a.mu.Unlock()
 	return a.when
 }
-

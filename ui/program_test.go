@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/resume-ssh/resume/content"
 )
 
@@ -66,18 +67,16 @@ func start(t *testing.T, w, h int, opts ...Option) *driver {
 	return d
 }
 
-func (d *driver) send(msgs ...tea.Msg) *driver {
+func (d *driver) send(msgs ...tea.Msg) {
 	for _, m := range msgs {
 		d.p.Send(m)
 	}
-	return d
 }
 
-func (d *driver) keys(keys ...string) *driver {
+func (d *driver) keys(keys ...string) {
 	for _, k := range keys {
 		d.p.Send(press(k))
 	}
-	return d
 }
 
 // model is the program's model once every message sent before is handled.
@@ -306,7 +305,7 @@ func TestDemoTour(t *testing.T) {
 	d.keys("j", "j", "j") // the visitor was on role 4
 	seen := map[page]bool{}
 	deadline := time.Now().Add(10 * time.Second)
-	for !(seen[pageAbout] && seen[pageTimeline]) && time.Now().Before(deadline) {
+	for (!seen[pageAbout] || !seen[pageTimeline]) && time.Now().Before(deadline) {
 		m := d.model()
 		if m.demo.touring {
 			seen[m.page] = true

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/resume-ssh/resume/content"
 )
 
@@ -23,7 +24,8 @@ func runs(t content.Text, query string) []run {
 	var out []run
 	for i, s := range t {
 		out = append(out, run{text: s.Text, span: s})
-		if s.URL != "" && s.URL != s.Text && (i+1 == len(t) || t[i+1].URL != s.URL) {
+		last := i+1 == len(t)
+		if s.URL != "" && s.URL != s.Text && (last || t[min(i+1, len(t)-1)].URL != s.URL) {
 			out = append(out, run{text: " <" + s.URL + ">", span: content.Span{URL: s.URL}, url: true})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
+
 	"github.com/resume-ssh/resume/content"
 )
 

@@ -17,10 +17,11 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
+	gossh "golang.org/x/crypto/ssh"
+
 	"github.com/resume-ssh/resume/content"
 	"github.com/resume-ssh/resume/server"
 	"github.com/resume-ssh/resume/ui"
-	gossh "golang.org/x/crypto/ssh"
 )
 
 // version is set at release build time with -ldflags "-X main.version=…".
@@ -337,4 +338,3 @@ func hostkey(args []string, getenv func(string) string, stdout, stderr io.Writer
 	}
 	return nil
 }
-

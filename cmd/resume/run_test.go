@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/resume-ssh/resume/content"
+	"github.com/resume-ssh/resume/server"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func runCLI(t *testing.T, kv map[string]string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, env(kv), strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"serve", "--no-such-flag"},
+		{"export", "--format", "pdf"},
+		{"export", "--width", "3"},
+		{"export", "extra"},
+		{"serve", "--log-format", "xml"},
+		{"version", "--nope"},
+	} {
+		_, errOut, code := runCLI(t, nil, args...)
+		if code != 2 || errOut == "" {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	if _, errOut, code := runCLI(t, map[string]string{"RESUME_LOG_FORMAT": "xml"}, "serve"); code != 2 || !strings.Contains(errOut, "xml") {
+		t.Errorf("RESUME_LOG_FORMAT=xml: exit %d %q", code, errOut)
+	}
+}
+
+func TestHelpExits0(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"serve", "--help"}, {"export", "-h"}, {"view", "--help"}} {
+		if _, _, code := runCLI(t, nil, args...); code != 0 {
+			t.Errorf("%q: exit %d", args, code)
+		}
+	}
+}
+
+func TestExportEqualsContent(t *testing.T) {
+	doc := content.Default()
+	js, _ := doc.JSON()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--format", "json"}, string(js)},
+		{[]string{"export", "--format", "markdown"}, string(doc.Markdown())},
+		{[]string{"export", "--format=text", "--width", "60"}, doc.Text(60, time.Now())},
+	} {
+		out, errOut, code := runCLI(t, nil, tc.args...)
+		if code != 0 || out != tc.want {
+			t.Errorf("%q: exit %d, stderr %q, output differs %v", tc.args, code, errOut, out != tc.want)
+		}
+	}
+	if out, _, _ := runCLI(t, map[string]string{"RESUME_FORMAT": "markdown"}, "export"); out != string(doc.Markdown()) {
+		t.Error("RESUME_FORMAT does not set --format")
+	}
+}
+
+func TestBadResumeFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cv.md")
+	if err := os.WriteFile(path, []byte("# Me\n\n## Engineer\n#### Acme ( Jully 2013 - Present )\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"serve", "export", "view"} {
+		_, errOut, code := runCLI(t, map[string]string{"HOME": t.TempDir()}, cmd, "--resume", path)
+		want := path + `:4: cannot read date range "( Jully 2013 - Present )"`
+		if code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d, stderr %q", cmd, code, errOut)
+		}
+	}
+	if _, errOut, code := runCLI(t, nil, "export", "--resume", filepath.Join(t.TempDir(), "missing.md")); code != 2 || !strings.Contains(errOut, "missing.md") {
+		t.Errorf("missing file: exit %d %q", code, errOut)
+	}
+}
+
+func TestHostkey(t *testing.T) {
+	dir := t.TempDir()
+	out, _, code := runCLI(t, map[string]string{"RESUME_DATA_DIR": dir}, "hostkey", "--sshfp", "--host", "resume.example.com", "--port", "22")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	key, err := server.LoadHostKey(filepath.Join(dir, server.HostKeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || lines[0] != server.Fingerprint(key.PublicKey()) ||
+		!strings.HasPrefix(lines[1], "resume.example.com ssh-ed25519 ") ||
+		!strings.HasPrefix(lines[2], "resume.example.com IN SSHFP 4 2 ") {
+		t.Errorf("hostkey output:\n%s", out)
+	}
+	again, _, _ := runCLI(t, map[string]string{"RESUME_DATA_DIR": dir}, "hostkey", "--sshfp", "--host", "resume.example.com", "--port", "22")
+	if again != out {
+		t.Error("the host key changed between two runs")
+	}
+}
+
+func TestDataDirDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"STATE_DIRECTORY": "/var/lib/resume:/other", "HOME": "/h"}, "/var/lib/resume"},
+		{map[string]string{"XDG_STATE_HOME": "/x", "HOME": "/h"}, "/x/resume"},
+		{map[string]string{"HOME": "/h"}, "/h/.local/state/resume"},
+	} {
+		if got := defaultDataDir(env(tc.env)); got != tc.want {
+			t.Errorf("%v: %s, want %s", tc.env, got, tc.want)
+		}
+	}
+}
