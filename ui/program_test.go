@@ -117,6 +117,8 @@ func press(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyPgDown}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
 	}
 	r := []rune(k)[0]
 	return tea.KeyPressMsg{Code: r, Text: k}
@@ -188,6 +190,24 @@ func TestWheelScrollsThePaneUnderThePointer(t *testing.T) {
 	d.send(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
 	if m := d.model(); m.sel != 1 {
 		t.Errorf("wheel over the list: sel %d", m.sel)
+	}
+}
+
+func TestPagingKeysScrollTheDetail(t *testing.T) {
+	d := start(t, 120, 10) // too short for the first role's highlights
+	d.keys("pgdown")
+	m := d.model()
+	if m.sel != 0 || m.scroll == 0 {
+		t.Errorf("pgdown in the wide layout: sel %d scroll %d", m.sel, m.scroll)
+	}
+	d.keys("ctrl+u")
+	if after := d.model(); after.scroll >= m.scroll || after.sel != 0 {
+		t.Errorf("ctrl+u: scroll %d → %d", m.scroll, after.scroll)
+	}
+	n := start(t, 70, 10) // narrow: the list is all there is
+	n.keys("pgdown")
+	if m := n.model(); m.sel == 0 {
+		t.Error("pgdown in the narrow list does not page the list")
 	}
 }
 

@@ -43,6 +43,9 @@ func (m Model) updateRoles(msg tea.KeyPressMsg) Model {
 		}
 	case inDetail:
 		m.scroll = m.scrollKeys(msg, m.scroll)
+	case m.wide() && (match(msg, k.PageDown) || match(msg, k.PageUp) || match(msg, k.HalfDown) || match(msg, k.HalfUp)):
+		// The detail is on screen beside the list: paging keys scroll it.
+		m.scroll = m.scrollKeys(msg, m.scroll)
 	case match(msg, k.Down), match(msg, k.Up), match(msg, k.First), match(msg, k.Last),
 		match(msg, k.PageDown), match(msg, k.PageUp), match(msg, k.HalfDown), match(msg, k.HalfUp):
 		m = m.moveKeys(msg)
