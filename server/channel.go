@@ -1,6 +1,8 @@
 package server
 
 import (
+	"net/netip"
+	"time"
 	"strings"
 	"sync"
 
@@ -29,10 +31,38 @@ func envAllowed(key string) bool {
 // connState is what the request filter learns about a connection's one
 // session before the handler runs.
 type connState struct {
-	mu       sync.Mutex
-	sessions int
-	started  bool
-	pending  *ssh.Window // the last window-change before the shell
+	mu          sync.Mutex
+	sessions    int
+	started     bool
+	pending     *ssh.Window // the last window-change before the shell
+	conn        *guardedConn
+	key         netip.Prefix
+	inHandshake bool
+	sessionOpen bool
+	deadline    *time.Timer
+}
+
+// authenticated moves the connection out of the handshake count.
+func (st *connState) authenticated() {
+	st.mu.Lock()
+	was := st.inHandshake
+	st.inHandshake = false
+	conn := st.conn
+	st.mu.Unlock()
+	if was && conn != nil {
+		conn.srv.lim.handshakeDone(st.key)
+	}
+}
+
+// closeConn drops the whole connection, which unblocks any write waiting
+// on a client that has stopped reading.
+func (st *connState) closeConn() {
+	st.mu.Lock()
+	c := st.conn
+	st.mu.Unlock()
+	if c != nil {
+		_ = c.Close()
+	}
 }
 
 type connKey struct{}
@@ -55,8 +85,15 @@ func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan
 	st.mu.Lock()
 	st.sessions++
 	n := st.sessions
+	if n == 1 {
+		st.sessionOpen = true
+		if st.deadline != nil {
+			st.deadline.Stop()
+		}
+	}
 	st.mu.Unlock()
 	if n > 1 {
+		s.lim.penalise(st.key)
 		_ = newChan.Reject(gossh.ResourceShortage, "one session per connection")
 		return
 	}
@@ -97,10 +134,19 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 		}
 		return nil
 	}
+	// A request that is malformed or over a limit is hostile, not a
+	// preference: it counts against the source.
+	hostile := func() *gossh.Request {
+		c.srv.lim.penalise(c.st.key)
+		return refuse()
+	}
 	switch req.Type {
 	case "env":
 		var kv struct{ Key, Value string }
-		if gossh.Unmarshal(req.Payload, &kv) != nil || *env >= maxEnv || len(kv.Value) > maxEnvValue || !envAllowed(kv.Key) {
+		switch {
+		case gossh.Unmarshal(req.Payload, &kv) != nil || len(kv.Value) > maxEnvValue || len(kv.Key) > maxEnvValue:
+			return hostile()
+		case *env >= maxEnv || !envAllowed(kv.Key):
 			return refuse()
 		}
 		*env++
@@ -108,7 +154,7 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 	case "pty-req":
 		var p ptyReq
 		if gossh.Unmarshal(req.Payload, &p) != nil || len(p.Term) > maxTermLen {
-			return refuse()
+			return hostile()
 		}
 		p.Columns, p.Rows = c.srv.clampU(p.Columns, p.Rows)
 		req.Payload = gossh.Marshal(p)
@@ -116,7 +162,7 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 	case "window-change":
 		var w winReq
 		if gossh.Unmarshal(req.Payload, &w) != nil {
-			return refuse()
+			return hostile()
 		}
 		w.Columns, w.Rows = c.srv.clampU(w.Columns, w.Rows)
 		c.st.mu.Lock()
@@ -139,7 +185,7 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 	case "exec":
 		var cmd struct{ Value string }
 		if gossh.Unmarshal(req.Payload, &cmd) != nil || len(cmd.Value) > maxCommandLen {
-			return refuse()
+			return hostile()
 		}
 		c.markStarted()
 		return req

@@ -19,8 +19,7 @@ const commandHelp = `Commands (ssh HOST COMMAND):
 
 // command runs one exec command and returns its exit status. Nothing is
 // ever executed: these are the only commands there are.
-func (s *Server) command(sess *session, args []string) int {
-	out, errOut := &sess.out, sess.ssh.Stderr()
+func (s *Server) command(args []string, out, errOut io.Writer) int {
 	name, args := args[0], args[1:]
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(errOut, format+"\n", a...)
@@ -62,6 +61,5 @@ func (s *Server) command(sess *session, args []string) int {
 	case "version":
 		_, _ = io.WriteString(out, "resume "+s.cfg.Version+"\n")
 	}
-	sess.end(reasonDone)
 	return 0
 }

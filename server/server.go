@@ -4,6 +4,7 @@
 package server
 
 import (
+	"net/netip"
 	"context"
 	"errors"
 	"fmt"
@@ -42,8 +43,10 @@ type Config struct {
 	// SessionTimeout bounds a whole session; 0 means 1 h.
 	SessionTimeout time.Duration
 	// MaxWidth and MaxHeight clamp every window size a client asks for;
-	// 0 means 400×200.
+	// 0 means DefaultMaxWidth×DefaultMaxHeight.
 	MaxWidth, MaxHeight int
+	// Limits bound what clients can take; see Limits for the defaults.
+	Limits Limits
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -64,16 +67,26 @@ func (c Config) withDefaults() Config {
 	def(&c.IdleTimeout, 10*time.Minute)
 	def(&c.SessionTimeout, time.Hour)
 	if c.MaxWidth <= 0 {
-		c.MaxWidth = 400
+		c.MaxWidth = DefaultMaxWidth
 	}
 	if c.MaxHeight <= 0 {
-		c.MaxHeight = 200
+		c.MaxHeight = DefaultMaxHeight
 	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	c.Limits = c.Limits.withDefaults()
 	return c
 }
+
+// DefaultMaxWidth and DefaultMaxHeight clamp window sizes: 256×96 is
+// 24,576 cells, which keeps one session's two screen buffers under about
+// 7 MB even in the worst case, while a visitor's full-screen terminal on a
+// large monitor still gets a whole layout.
+const (
+	DefaultMaxWidth  = 256
+	DefaultMaxHeight = 96
+)
 
 // Server serves one résumé over SSH. Create it with New.
 type Server struct {
@@ -81,6 +94,7 @@ type Server struct {
 	doc    *content.Resume
 	log    *log.Logger
 	ssh    *ssh.Server
+	lim    *limiter
 	nextID atomic.Uint64
 
 	// testHook, when set, runs at the start of every session: tests use
@@ -106,7 +120,10 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	if logger == nil {
 		logger = log.New(nil)
 	}
-	s := &Server{cfg: cfg, doc: doc, log: logger.WithPrefix("ssh"), sessions: map[*session]struct{}{}}
+	s := &Server{
+		cfg: cfg, doc: doc, log: logger.WithPrefix("ssh"),
+		sessions: map[*session]struct{}{}, lim: newLimiter(cfg.Limits, cfg.Now),
+	}
 	s.ssh = &ssh.Server{
 		Addr:             cfg.Addr,
 		Handler:          s.handle,
@@ -115,8 +132,15 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		MaxTimeout: cfg.SessionTimeout + time.Minute,
 		// Everyone is let in with no prompt: "none", any key, and a
 		// keyboard-interactive round with no questions.
-		PublicKeyHandler:           func(ssh.Context, ssh.PublicKey) bool { return true },
-		KeyboardInteractiveHandler: func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true },
+		PublicKeyHandler: func(ctx ssh.Context, _ ssh.PublicKey) bool {
+			stateOf(ctx).authenticated()
+			return true
+		},
+		KeyboardInteractiveHandler: func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+			stateOf(ctx).authenticated()
+			return true
+		},
+		ConnCallback: s.admit,
 		ServerConfigCallback:       s.sshConfig,
 		ChannelHandlers:            map[string]ssh.ChannelHandler{"session": s.sessionChannel},
 		// No port forwarding, no subsystems, no global requests.
@@ -124,6 +148,7 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		SubsystemHandlers: map[string]ssh.SubsystemHandler{},
 		ConnectionFailedCallback: func(c net.Conn, err error) {
 			s.log.Debug("handshake failed", "remote", c.RemoteAddr().String(), "err", sanitize(err.Error()))
+			s.lim.penalise(sourceKey(c.RemoteAddr()))
 		},
 	}
 	s.ssh.AddHostKey(cfg.HostKey)
@@ -131,8 +156,12 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 }
 
 // sshConfig lists only modern algorithms and lets every client in.
-func (s *Server) sshConfig(ssh.Context) *gossh.ServerConfig {
-	c := &gossh.ServerConfig{NoClientAuth: true}
+func (s *Server) sshConfig(ctx ssh.Context) *gossh.ServerConfig {
+	st := stateOf(ctx)
+	c := &gossh.ServerConfig{NoClientAuth: true, NoClientAuthCallback: func(gossh.ConnMetadata) (*gossh.Permissions, error) {
+		st.authenticated()
+		return nil, nil
+	}}
 	c.KeyExchanges = []string{"mlkem768x25519-sha256", "curve25519-sha256", "curve25519-sha256@libssh.org"}
 	c.Ciphers = []string{"chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes128-gcm@openssh.com"}
 	c.MACs = []string{"hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com"}
@@ -228,4 +257,61 @@ func (s *Server) untrack(sess *session) {
 	delete(s.sessions, sess)
 	s.mu.Unlock()
 	s.wg.Done()
+}
+
+// admit runs for every new TCP connection before any cryptography: it
+// checks the per-source rate, penalties and the handshake caps, and
+// closes the connection at once when one says no.
+func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
+	key := sourceKey(c.RemoteAddr())
+	if why := s.lim.admit(key); why != "" {
+		s.log.Debug("connection refused", "remote", c.RemoteAddr().String(), "reason", why)
+		return nil
+	}
+	st := stateOf(ctx)
+	g := &guardedConn{Conn: c, srv: s, key: key, st: st}
+	st.mu.Lock()
+	st.conn, st.key, st.inHandshake = g, key, true
+	// Until a session opens, the handshake timeout bounds the connection:
+	// one that authenticates and then sits idle is closed too.
+	st.deadline = time.AfterFunc(s.cfg.HandshakeTimeout, g.expire)
+	st.mu.Unlock()
+	return g
+}
+
+// guardedConn releases the connection's limiter slots when it closes.
+type guardedConn struct {
+	net.Conn
+	srv  *Server
+	key  netip.Prefix
+	st   *connState
+	once sync.Once
+}
+
+func (g *guardedConn) Close() error {
+	g.once.Do(func() {
+		g.st.mu.Lock()
+		inHandshake := g.st.inHandshake
+		g.st.inHandshake = false
+		if g.st.deadline != nil {
+			g.st.deadline.Stop()
+		}
+		g.st.mu.Unlock()
+		g.srv.lim.connClosed(g.key, inHandshake)
+	})
+	return g.Conn.Close()
+}
+
+// expire closes a connection that has not opened a session in time, and
+// counts it against its source.
+func (g *guardedConn) expire() {
+	g.st.mu.Lock()
+	open := g.st.sessionOpen
+	g.st.mu.Unlock()
+	if open {
+		return
+	}
+	g.srv.log.Debug("handshake timeout", "remote", g.RemoteAddr().String())
+	g.srv.lim.penalise(g.key)
+	_ = g.Close()
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"bytes"
 	"context"
 	"errors"
@@ -384,7 +385,7 @@ func TestWindowSizesAreClamped(t *testing.T) {
 	}
 	_, _ = io.WriteString(stdin, "q")
 	_ = sess.Wait()
-	if l := ts.logs.String(); !strings.Contains(l, "window=400x200") {
+	if l := ts.logs.String(); !strings.Contains(l, fmt.Sprintf("window=%dx%d", DefaultMaxWidth, DefaultMaxHeight)) {
 		t.Errorf("the initial window was not clamped:\n%s", l)
 	}
 }

@@ -27,7 +27,15 @@ const (
 	reasonTimeout  = "session time limit"
 	reasonClosed   = "client closed"
 	reasonPanic    = "panic"
+	reasonStalled  = "client stopped reading"
+	reasonRefused  = "refused"
 )
+
+// What a visitor over a session cap is told.
+var refusedMessage = map[string]string{
+	refusedBusy:      "busy — please try again in a minute",
+	refusedPerSource: "too many connections from your address",
+}
 
 // session is one SSH session being served.
 type session struct {
@@ -42,6 +50,9 @@ type session struct {
 }
 
 // end asks the session to finish for reason; the first reason given wins.
+// It never blocks: a program stuck writing to a stalled client cannot take
+// its message, so the quit is sent from a goroutine that ends when the
+// program does (Send gives up once the program's context is done).
 func (s *session) end(reason string) {
 	s.mu.Lock()
 	if s.reason == "" {
@@ -50,7 +61,7 @@ func (s *session) end(reason string) {
 	p := s.program
 	s.mu.Unlock()
 	if p != nil {
-		p.Quit()
+		go p.Quit()
 	}
 }
 
@@ -60,27 +71,48 @@ func (s *session) why() string {
 	return s.reason
 }
 
-// counter counts the bytes written to the visitor.
+// counter counts the bytes written to the visitor, and fires stall when
+// one write takes longer than timeout: a client that stops reading must
+// not hold a session, and its buffers, for ever.
 type counter struct {
-	w io.Writer
-	n atomic.Int64
+	w       io.Writer
+	n       atomic.Int64
+	stall   *time.Timer
+	timeout time.Duration
 }
 
 func (c *counter) Write(p []byte) (int, error) {
+	c.stall.Reset(c.timeout)
 	n, err := c.w.Write(p)
+	c.stall.Stop()
 	c.n.Add(int64(n))
 	return n, err
 }
 
 func (s *Server) handle(ss ssh.Session) {
 	sess := &session{id: s.sessionID(), ssh: ss, start: s.cfg.Now()}
-	sess.out.w = ss
+	st := stateOf(ss.Context())
+	sess.out.w, sess.out.timeout = ss, s.cfg.Limits.WriteTimeout
+	sess.out.stall = time.AfterFunc(time.Hour, func() {
+		// Closing the connection is what unblocks the stuck write.
+		sess.end(reasonStalled)
+		st.closeConn()
+	})
+	sess.out.stall.Stop()
+	defer sess.out.stall.Stop()
 	if !s.track(sess) {
 		fmt.Fprint(ss.Stderr(), "the server is restarting — please reconnect\r\n")
 		_ = ss.Exit(1)
 		return
 	}
 	defer s.untrack(sess)
+	if why := s.lim.startSession(st.key); why != "" {
+		s.log.Info("session refused", "id", sess.id, "remote", ss.RemoteAddr().String(), "reason", why)
+		fmt.Fprint(ss.Stderr(), refusedMessage[why]+"\r\n")
+		_ = ss.Exit(1)
+		return
+	}
+	defer s.lim.endSession(st.key)
 	pty, winCh, isPty := ss.Pty()
 	term, window := "", ""
 	if isPty {
@@ -109,7 +141,7 @@ func (s *Server) handle(ss ssh.Session) {
 	}
 	switch {
 	case len(cmd) > 0:
-		status = s.command(sess, cmd)
+		status = s.command(cmd, &sess.out, ss.Stderr())
 	case isPty:
 		status = s.browse(sess, pty, winCh)
 	default:
@@ -159,7 +191,8 @@ func (s *Server) browse(sess *session, pty ssh.Pty, winCh <-chan ssh.Window) int
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { // forwards resizes until the program ends
+	resize := &resizer{p: p}
+	go func() { // drains resizes until the program ends, never blocking
 		defer wg.Done()
 		for {
 			select {
@@ -167,7 +200,7 @@ func (s *Server) browse(sess *session, pty ssh.Pty, winCh <-chan ssh.Window) int
 				return
 			case win := <-winCh:
 				w, h := s.clamp(win.Width, win.Height)
-				p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+				resize.send(tea.WindowSizeMsg{Width: w, Height: h})
 			}
 		}
 	}()
@@ -199,6 +232,45 @@ func (s *Server) browse(sess *session, pty ssh.Pty, winCh <-chan ssh.Window) int
 		return 1
 	}
 	return 0
+}
+
+// resizer hands window sizes to a program without ever blocking the
+// caller. A program stuck writing to a client that stopped reading cannot
+// take messages; if resizes waited for it, charm.land/ssh's request loop
+// would stall behind them and the connection could never be torn down.
+// Only the latest size matters, so a size that arrives while another is
+// being delivered replaces it.
+type resizer struct {
+	p       *tea.Program
+	mu      sync.Mutex
+	latest  *tea.WindowSizeMsg
+	sending bool
+}
+
+func (r *resizer) send(msg tea.WindowSizeMsg) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.latest = &msg
+	if r.sending {
+		return
+	}
+	r.sending = true
+	// Ends when the sizes are delivered, or when the program ends (Send
+	// returns once its context is done).
+	go func() {
+		for {
+			r.mu.Lock()
+			m := r.latest
+			r.latest = nil
+			if m == nil {
+				r.sending = false
+				r.mu.Unlock()
+				return
+			}
+			r.mu.Unlock()
+			r.p.Send(*m)
+		}
+	}()
 }
 
 // idleTimer ends the session when the visitor has sent nothing for the
