@@ -2,9 +2,9 @@ package server
 
 import (
 	"net/netip"
-	"time"
 	"strings"
 	"sync"
+	"time"
 
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"

@@ -4,11 +4,11 @@
 package server
 
 import (
-	"net/netip"
 	"context"
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -140,9 +140,9 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 			stateOf(ctx).authenticated()
 			return true
 		},
-		ConnCallback: s.admit,
-		ServerConfigCallback:       s.sshConfig,
-		ChannelHandlers:            map[string]ssh.ChannelHandler{"session": s.sessionChannel},
+		ConnCallback:         s.admit,
+		ServerConfigCallback: s.sshConfig,
+		ChannelHandlers:      map[string]ssh.ChannelHandler{"session": s.sessionChannel},
 		// No port forwarding, no subsystems, no global requests.
 		RequestHandlers:   map[string]ssh.RequestHandler{},
 		SubsystemHandlers: map[string]ssh.SubsystemHandler{},
