@@ -128,33 +128,35 @@ func (c *filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error)
 // filter answers refused requests itself, rewrites window sizes to the
 // clamp, and returns what charm.land/ssh should handle, or nil.
 func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
-	refuse := func() *gossh.Request {
+	refuse := func() {
 		if req.WantReply {
 			_ = req.Reply(false, nil)
 		}
-		return nil
 	}
 	// A request that is malformed or over a limit is hostile, not a
 	// preference: it counts against the source.
-	hostile := func() *gossh.Request {
+	hostile := func() {
 		c.srv.lim.penalise(c.st.key)
-		return refuse()
+		refuse()
 	}
 	switch req.Type {
 	case "env":
 		var kv struct{ Key, Value string }
 		switch {
 		case gossh.Unmarshal(req.Payload, &kv) != nil || len(kv.Value) > maxEnvValue || len(kv.Key) > maxEnvValue:
-			return hostile()
+			hostile()
+			return nil
 		case *env >= maxEnv || !envAllowed(kv.Key):
-			return refuse()
+			refuse()
+			return nil
 		}
 		*env++
 		return req
 	case "pty-req":
 		var p ptyReq
 		if gossh.Unmarshal(req.Payload, &p) != nil || len(p.Term) > maxTermLen {
-			return hostile()
+			hostile()
+			return nil
 		}
 		p.Columns, p.Rows = c.srv.clampU(p.Columns, p.Rows)
 		req.Payload = gossh.Marshal(p)
@@ -162,7 +164,8 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 	case "window-change":
 		var w winReq
 		if gossh.Unmarshal(req.Payload, &w) != nil {
-			return hostile()
+			hostile()
+			return nil
 		}
 		w.Columns, w.Rows = c.srv.clampU(w.Columns, w.Rows)
 		c.st.mu.Lock()
@@ -185,7 +188,8 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 	case "exec":
 		var cmd struct{ Value string }
 		if gossh.Unmarshal(req.Payload, &cmd) != nil || len(cmd.Value) > maxCommandLen {
-			return hostile()
+			hostile()
+			return nil
 		}
 		c.markStarted()
 		return req
@@ -193,7 +197,8 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 		c.markStarted()
 		return req
 	case "auth-agent-req@openssh.com", "x11-req", "subsystem":
-		return refuse()
+		refuse()
+		return nil
 	}
 	return req
 }

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // commandHelp is what `ssh HOST help` prints.
@@ -32,7 +31,7 @@ func (s *Server) command(args []string, out, errOut io.Writer) int {
 		}
 	case "text", "txt":
 	default:
-		fmt.Fprintf(errOut, "unknown command %q; try \"help\"\n", sanitize(strings.TrimSpace(name)))
+		fmt.Fprintf(errOut, "unknown command \"%s\"; try \"help\"\n", sanitize(name))
 		return 1
 	}
 	switch name {

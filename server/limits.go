@@ -240,8 +240,8 @@ func (l *limiter) prune(now time.Time) {
 }
 
 // counts is the limiter's state for tests and metrics.
-func (l *limiter) counts() (handshakes, sessions, sources int) {
+func (l *limiter) counts() (handshakes, sessions int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.handshakes, l.sessions, len(l.sources)
+	return l.handshakes, l.sessions
 }

@@ -14,17 +14,16 @@ import (
 // maxLogField is how much of any client-supplied text reaches the log.
 const maxLogField = 128
 
-// sanitize makes client-supplied text safe to log or show: control bytes
-// and invalid UTF-8 are escaped, and it is cut to maxLogField runes.
+// sanitize makes client-supplied text safe to log or show: control bytes,
+// bidi controls and invalid UTF-8 are escaped, and the result is cut to
+// about maxLogField bytes.
 func sanitize(s string) string {
 	var b strings.Builder
-	n := 0
 	for i, r := range s {
-		if n == maxLogField {
+		if b.Len() >= maxLogField {
 			b.WriteString("…")
 			break
 		}
-		n++
 		switch {
 		case r == utf8.RuneError && len(s[i:]) > 0 && !utf8.ValidString(s[i:min(len(s), i+4)]):
 			fmt.Fprintf(&b, `\x%02x`, s[i])

@@ -199,3 +199,26 @@ func TestEndToEndExportsOverOpenSSH(t *testing.T) {
 		t.Errorf("ssh nope: %v %q", err, stderr.String())
 	}
 }
+
+// TestSSHAuditFindsNoFailures runs ssh-audit against a live instance: no
+// algorithm it rates as failing may be offered.
+func TestSSHAuditFindsNoFailures(t *testing.T) {
+	audit := needTool(t, "ssh-audit")
+	inst := startBinary(t)
+	out, err := exec.Command(audit, "-n", "-p", inst.port, "127.0.0.1").CombinedOutput()
+	// ssh-audit exits non-zero for warnings too (such as algorithms newer
+	// than it knows); only "[fail]" lines fail this test.
+	if len(out) == 0 {
+		t.Fatalf("ssh-audit printed nothing: %v", err)
+	}
+	if !strings.Contains(string(out), "chacha20-poly1305@openssh.com") {
+		t.Fatalf("ssh-audit did not audit the server:\n%s", out)
+	}
+	// Debian's ssh-audit rates SHA-1 kex and MACs as warnings, not
+	// failures, so a recommendation to remove an algorithm fails too.
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "[fail]") || strings.Contains(line, "(rec) -") {
+			t.Errorf("ssh-audit: %s", line)
+		}
+	}
+}

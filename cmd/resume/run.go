@@ -193,8 +193,18 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	idle := fs.Duration("idle-timeout", 10*time.Minute, "end a session after this long without input")
 	session := fs.Duration("session-timeout", time.Hour, "the longest a session may last")
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for sessions to end on SIGINT or SIGTERM")
+	var lim server.Limits
+	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", 64, "connections allowed in the handshake at once; each source may hold a quarter")
+	fs.IntVar(&lim.MaxSessions, "max-sessions", 1000, "concurrent sessions")
+	fs.IntVar(&lim.MaxPerSource, "max-per-source", 0, "concurrent sessions from one address (IPv6: one /64); 0 means a quarter of --max-sessions")
+	fs.IntVar(&lim.PerSourceRate, "per-source-rate", 120, "new connections a minute from one source, with as many at once")
+	fs.DurationVar(&lim.Penalty, "penalty", 5*time.Second, "how long a misbehaving source is slowed for each offence")
+	fs.DurationVar(&lim.WriteTimeout, "write-timeout", 30*time.Second, "end a session whose client stops reading for this long")
 	if err := parse(fs, args, getenv); err != nil {
 		return err
+	}
+	if lim.MaxHandshakes < 1 || lim.MaxSessions < 1 || lim.MaxPerSource < 0 || lim.PerSourceRate < 1 {
+		return errUsage{errors.New("--max-handshakes, --max-sessions and --per-source-rate must be at least 1")}
 	}
 	logger, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
@@ -211,6 +221,7 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	srv, err := server.New(server.Config{
 		Addr: *listen, HostKey: key, Version: buildVersion(),
 		HandshakeTimeout: *handshake, IdleTimeout: *idle, SessionTimeout: *session,
+		Limits: lim,
 	}, doc, logger)
 	if err != nil {
 		return err
