@@ -164,7 +164,7 @@ func (ts *testServer) browseFrom(t *testing.T, src string) *screen {
 		t.Fatal(err)
 	}
 	stdout, _ := sess.StdoutPipe()
-	scr := readScreen(t, stdout)
+	scr := readScreen(t, stdout, 80, 24)
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}

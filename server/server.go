@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pires/go-proxyproto"
+
 	"charm.land/log/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
@@ -47,6 +49,11 @@ type Config struct {
 	MaxWidth, MaxHeight int
 	// Limits bound what clients can take; see Limits for the defaults.
 	Limits Limits
+	// ProxyProtocolFrom lists the load balancers (CIDR ranges) that must
+	// send a PROXY protocol v1 or v2 header, so that limits and logs see
+	// the visitor's address. A header from any other source is refused,
+	// so that no client can choose its own address. Empty means off.
+	ProxyProtocolFrom []string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -79,6 +86,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// proxyHeaderTimeout bounds the wait for a load balancer's PROXY header.
+const proxyHeaderTimeout = 5 * time.Second
+
 // DefaultMaxWidth and DefaultMaxHeight clamp window sizes: 256×96 is
 // 24,576 cells, which keeps one session's two screen buffers under about
 // 7 MB even in the worst case, while a visitor's full-screen terminal on a
@@ -90,12 +100,14 @@ const (
 
 // Server serves one résumé over SSH. Create it with New.
 type Server struct {
-	cfg    Config
-	doc    *content.Resume
-	log    *log.Logger
-	ssh    *ssh.Server
-	lim    *limiter
-	nextID atomic.Uint64
+	cfg     Config
+	doc     *content.Resume
+	log     *log.Logger
+	ssh     *ssh.Server
+	lim     *limiter
+	metrics *metrics
+	proxy   proxyproto.ConnPolicyFunc
+	nextID  atomic.Uint64
 
 	// testHook, when set, runs at the start of every session: tests use
 	// it to make a handler panic.
@@ -123,6 +135,14 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	s := &Server{
 		cfg: cfg, doc: doc, log: logger.WithPrefix("ssh"),
 		sessions: map[*session]struct{}{}, lim: newLimiter(cfg.Limits, cfg.Now),
+		metrics: newMetrics(),
+	}
+	if len(cfg.ProxyProtocolFrom) > 0 {
+		p, err := proxyproto.PolicyFromRanges(cfg.ProxyProtocolFrom, proxyproto.REQUIRE, proxyproto.REJECT)
+		if err != nil {
+			return nil, fmt.Errorf("proxy protocol sources: %w", err)
+		}
+		s.proxy = p
 	}
 	s.ssh = &ssh.Server{
 		Addr:             cfg.Addr,
@@ -148,6 +168,7 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		SubsystemHandlers: map[string]ssh.SubsystemHandler{},
 		ConnectionFailedCallback: func(c net.Conn, err error) {
 			s.log.Debug("handshake failed", "remote", c.RemoteAddr().String(), "err", sanitize(err.Error()))
+			s.metrics.handshakes.Inc()
 			s.lim.penalise(sourceKey(c.RemoteAddr()))
 		},
 	}
@@ -184,6 +205,9 @@ func (s *Server) ListenAndServe() error {
 
 // Serve serves on l until Shutdown or Close, then returns ErrServerClosed.
 func (s *Server) Serve(l net.Listener) error {
+	if s.proxy != nil {
+		l = &proxyproto.Listener{Listener: l, ConnPolicy: s.proxy, ReadHeaderTimeout: proxyHeaderTimeout}
+	}
 	err := s.ssh.Serve(l)
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return ErrServerClosed
@@ -266,6 +290,7 @@ func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	key := sourceKey(c.RemoteAddr())
 	if why := s.lim.admit(key); why != "" {
 		s.log.Debug("connection refused", "remote", c.RemoteAddr().String(), "reason", why)
+		s.metrics.refused.WithLabelValues(why).Inc()
 		return nil
 	}
 	st := stateOf(ctx)
@@ -312,6 +337,7 @@ func (g *guardedConn) expire() {
 		return
 	}
 	g.srv.log.Debug("handshake timeout", "remote", g.RemoteAddr().String())
+	g.srv.metrics.handshakes.Inc()
 	g.srv.lim.penalise(g.key)
 	_ = g.Close()
 }

@@ -16,6 +16,7 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
 	"go.uber.org/goleak"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -120,37 +121,36 @@ func (ts *testServer) run(t *testing.T, cmd string) (string, string, int) {
 	return out.String(), errOut.String(), status
 }
 
-// screen reads a PTY session's output and waits for text to appear in it.
+// screen is what a visitor's terminal shows: the session's output fed to
+// a terminal emulator, so that tests read the screen, not the stream of
+// diffs that draws it.
 type screen struct {
 	t   *testing.T
-	mu  sync.Mutex
-	buf bytes.Buffer
+	emu *vt.SafeEmulator
 	eof chan struct{}
 }
 
-func readScreen(t *testing.T, r io.Reader) *screen {
-	s := &screen{t: t, eof: make(chan struct{})}
+func readScreen(t *testing.T, r io.Reader, w, h int) *screen {
+	// The emulator is a real screen: a test that asks the server for an
+	// absurd size must not get one here either.
+	w, h = min(w, DefaultMaxWidth), min(h, DefaultMaxHeight)
+	s := &screen{t: t, emu: vt.NewSafeEmulator(w, h), eof: make(chan struct{})}
+	go func() { // the emulator's answers to queries; ends when it is closed
+		_, _ = io.Copy(io.Discard, s.emu)
+	}()
 	go func() {
 		defer close(s.eof)
-		b := make([]byte, 4096)
-		for {
-			n, err := r.Read(b)
-			s.mu.Lock()
-			s.buf.Write(b[:n])
-			s.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
+		_, _ = io.Copy(s.emu, r)
 	}()
+	// Closing the reply pipe ends the drain; Emulator.Close would race
+	// with the Read in progress.
+	t.Cleanup(func() { _ = s.emu.InputPipe().(*io.PipeWriter).Close() })
 	return s
 }
 
-func (s *screen) text() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return ansi.Strip(s.buf.String())
-}
+func (s *screen) text() string { return ansi.Strip(s.emu.Render()) }
+
+func (s *screen) resize(w, h int) { s.emu.Resize(w, h) }
 
 func (s *screen) waitFor(want string) {
 	s.t.Helper()
@@ -162,12 +162,6 @@ func (s *screen) waitFor(want string) {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-}
-
-func (s *screen) reset() {
-	s.mu.Lock()
-	s.buf.Reset()
-	s.mu.Unlock()
 }
 
 func (ts *testServer) browse(t *testing.T, w, h int) (*gossh.Session, io.WriteCloser, *screen) {
@@ -188,7 +182,7 @@ func (ts *testServer) browse(t *testing.T, w, h int) (*gossh.Session, io.WriteCl
 	if err != nil {
 		t.Fatal(err)
 	}
-	scr := readScreen(t, stdout)
+	scr := readScreen(t, stdout, w, h)
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
@@ -200,11 +194,17 @@ func TestBrowserOverPTY(t *testing.T) {
 	sess, stdin, scr := ts.browse(t, 120, 40)
 	scr.waitFor("Principal Engineer")
 	scr.waitFor("Infrastructure Practice Area…") // wide: the list cuts the organisation
-	scr.reset()
+	if !strings.Contains(scr.text(), "│") {
+		t.Errorf("120 columns is not the wide layout:\n%s", scr.text())
+	}
+	scr.resize(70, 20)
 	if err := sess.WindowChange(20, 70); err != nil {
 		t.Fatal(err)
 	}
 	scr.waitFor("Infrastructure Practice Area - Compute") // narrow: the list is full width
+	if s := scr.text(); strings.Contains(s, "│") {
+		t.Errorf("the narrow layout still shows the detail pane:\n%s", s)
+	}
 	if _, err := io.WriteString(stdin, "q"); err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +407,7 @@ func TestWindowChangeBeforeShellDoesNotHang(t *testing.T) {
 	}
 	stdout, _ := sess.StdoutPipe()
 	stdin, _ := sess.StdinPipe()
-	scr := readScreen(t, stdout)
+	scr := readScreen(t, stdout, 102, 32)
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}

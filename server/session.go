@@ -108,6 +108,7 @@ func (s *Server) handle(ss ssh.Session) {
 	defer s.untrack(sess)
 	if why := s.lim.startSession(st.key); why != "" {
 		s.log.Info("session refused", "id", sess.id, "remote", ss.RemoteAddr().String(), "reason", why)
+		s.metrics.refused.WithLabelValues(why).Inc()
 		fmt.Fprint(ss.Stderr(), refusedMessage[why]+"\r\n")
 		_ = ss.Exit(1)
 		return
@@ -120,6 +121,15 @@ func (s *Server) handle(ss ssh.Session) {
 		window = fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height)
 	}
 	cmd := ss.Command()
+	kind := kindText
+	switch {
+	case len(cmd) > 0:
+		kind = kindCommand
+	case isPty:
+		kind = kindBrowser
+	}
+	s.metrics.sessions.WithLabelValues(kind).Inc()
+	s.metrics.active.Inc()
 	s.log.Info("session start", "id", sess.id, "remote", ss.RemoteAddr().String(),
 		"user", sanitize(ss.User()), "term", sanitize(term), "window", window,
 		"command", sanitize(strings.Join(cmd, " ")))
@@ -132,7 +142,12 @@ func (s *Server) handle(ss ssh.Session) {
 			status = 1
 		}
 		sess.end(reasonDone)
-		s.log.Info("session end", "id", sess.id, "duration", s.cfg.Now().Sub(sess.start).Round(time.Millisecond).String(),
+		took := s.cfg.Now().Sub(sess.start)
+		s.metrics.active.Dec()
+		s.metrics.ended.WithLabelValues(sess.why()).Inc()
+		s.metrics.duration.Observe(took.Seconds())
+		s.metrics.bytes.Add(float64(sess.out.n.Load()))
+		s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
 			"bytes", sess.out.n.Load(), "status", status, "reason", sess.why())
 		_ = ss.Exit(status)
 	}()

@@ -321,7 +321,7 @@ func TestQuit(t *testing.T) {
 }
 
 func TestDemoTour(t *testing.T) {
-	d := start(t, 120, 40, WithDemo(true), WithDemoTiming(30*time.Millisecond, 10*time.Millisecond))
+	d := start(t, 120, 40, WithDemo(true), WithDemoTiming(500*time.Millisecond, 10*time.Millisecond))
 	d.keys("j", "j", "j") // the visitor was on role 4
 	seen := map[page]bool{}
 	deadline := time.Now().Add(10 * time.Second)

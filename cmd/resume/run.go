@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -200,6 +203,9 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	fs.IntVar(&lim.PerSourceRate, "per-source-rate", 120, "new connections a minute from one source, with as many at once")
 	fs.DurationVar(&lim.Penalty, "penalty", 5*time.Second, "how long a misbehaving source is slowed for each offence")
 	fs.DurationVar(&lim.WriteTimeout, "write-timeout", 30*time.Second, "end a session whose client stops reading for this long")
+	proxyFrom := fs.String("proxy-protocol-from", "", "comma-separated `CIDRs` of load balancers that must send a PROXY protocol header; others may not")
+	metricsAddr := fs.String("metrics-listen", "", "`address` for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
+	pprofAddr := fs.String("pprof-listen", "", "`address` for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
 	if err := parse(fs, args, getenv); err != nil {
 		return err
 	}
@@ -221,11 +227,16 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	srv, err := server.New(server.Config{
 		Addr: *listen, HostKey: key, Version: buildVersion(),
 		HandshakeTimeout: *handshake, IdleTimeout: *idle, SessionTimeout: *session,
-		Limits: lim,
+		Limits: lim, ProxyProtocolFrom: splitList(*proxyFrom),
 	}, doc, logger)
+	if err != nil {
+		return errUsage{err}
+	}
+	stopHTTP, err := serveHTTP(logger, map[string]http.Handler{*metricsAddr: srv.MetricsHandler(), *pprofAddr: pprofHandler()})
 	if err != nil {
 		return err
 	}
+	defer stopHTTP()
 	l, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -348,4 +359,62 @@ func hostkey(args []string, getenv func(string) string, stdout, stderr io.Writer
 		fmt.Fprintln(stdout, server.SSHFP(*host, pub))
 	}
 	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// serveHTTP serves each handler on its address (skipping empty ones) and
+// returns a function that shuts them all down.
+func serveHTTP(logger *log.Logger, handlers map[string]http.Handler) (func(), error) {
+	var servers []*http.Server
+	var wg sync.WaitGroup
+	stop := func() {
+		for _, hs := range servers {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			_ = hs.Shutdown(ctx)
+			cancel()
+		}
+		wg.Wait()
+	}
+	for addr, h := range handlers {
+		if addr == "" {
+			continue
+		}
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			stop()
+			return nil, fmt.Errorf("listen %s: %w", addr, err)
+		}
+		hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+		servers = append(servers, hs)
+		logger.Info("http listening", "addr", l.Addr().String())
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := hs.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				logger.Error("http", "addr", addr, "err", err)
+			}
+		}()
+	}
+	return stop, nil
+}
+
+// pprofHandler serves net/http/pprof on its own mux, so that nothing is
+// registered on http.DefaultServeMux.
+func pprofHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

@@ -1,0 +1,235 @@
+// Package deploy holds the deployment files; its tests check their
+// invariants so that they cannot drift from the server or each other.
+package deploy
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+type container struct {
+	Name  string
+	Image string
+	Args  []string
+	Env   []struct{ Name, Value string }
+	Ports []struct {
+		Name          string
+		ContainerPort int `yaml:"containerPort"`
+	}
+	Resources struct {
+		Requests map[string]string
+		Limits   map[string]string
+	}
+	ReadinessProbe *struct {
+		TCPSocket *struct{ Port string } `yaml:"tcpSocket"`
+	} `yaml:"readinessProbe"`
+	LivenessProbe *struct {
+		TCPSocket *struct{ Port string } `yaml:"tcpSocket"`
+	} `yaml:"livenessProbe"`
+	VolumeMounts []struct {
+		Name      string
+		MountPath string `yaml:"mountPath"`
+		ReadOnly  bool   `yaml:"readOnly"`
+	} `yaml:"volumeMounts"`
+}
+
+type manifest struct {
+	Kind     string
+	Metadata struct{ Name string }
+	Spec     struct {
+		Replicas     int
+		MinAvailable int              `yaml:"minAvailable"`
+		Selector     map[string]any   `yaml:"selector"`
+		Type         string           `yaml:"type"`
+		Ports        []map[string]any `yaml:"ports"`
+		Template     struct {
+			Metadata struct{ Labels map[string]string }
+			Spec     struct {
+				Containers []container
+				Volumes    []struct {
+					Name   string
+					Secret *struct {
+						SecretName string `yaml:"secretName"`
+					}
+				}
+			}
+		}
+	}
+}
+
+func manifests(t *testing.T) map[string]manifest {
+	t.Helper()
+	f, err := os.Open(filepath.Join("kubernetes", "resume.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]manifest{}
+	dec := yaml.NewDecoder(f)
+	for {
+		var m manifest
+		if err := dec.Decode(&m); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		out[m.Kind] = m
+	}
+	return out
+}
+
+func env(c container, name string) string {
+	for _, e := range c.Env {
+		if e.Name == name {
+			return e.Value
+		}
+	}
+	return ""
+}
+
+func TestKubernetesInvariants(t *testing.T) {
+	ms := manifests(t)
+	dep, svc, pdb := ms["Deployment"], ms["Service"], ms["PodDisruptionBudget"]
+	if dep.Spec.Replicas != 2 {
+		t.Errorf("replicas = %d, want 2", dep.Spec.Replicas)
+	}
+	labels := dep.Spec.Template.Metadata.Labels
+	cs := dep.Spec.Template.Spec.Containers
+	if len(cs) == 0 {
+		t.Fatal("no containers")
+	}
+	tags := map[string]bool{}
+	for _, c := range cs {
+		_, tag, ok := strings.Cut(c.Image, ":")
+		if !ok || tag == "latest" || tag == "" {
+			t.Errorf("%s: image %q has no fixed tag", c.Name, c.Image)
+		}
+		tags[tag] = true
+		for _, k := range []string{"cpu", "memory"} {
+			if c.Resources.Limits[k] == "" || c.Resources.Requests[k] == "" {
+				t.Errorf("%s: %s request or limit missing", c.Name, k)
+			}
+		}
+		if c.ReadinessProbe == nil || c.ReadinessProbe.TCPSocket == nil || c.LivenessProbe == nil || c.LivenessProbe.TCPSocket == nil {
+			t.Errorf("%s: TCP readiness and liveness probes are required", c.Name)
+		}
+		// The host key comes from the Secret, mounted where RESUME_HOST_KEY points.
+		keyPath := env(c, "RESUME_HOST_KEY")
+		mounted := false
+		for _, vm := range c.VolumeMounts {
+			for _, v := range dep.Spec.Template.Spec.Volumes {
+				if v.Name == vm.Name && v.Secret != nil && vm.ReadOnly && strings.HasPrefix(keyPath, vm.MountPath+"/") {
+					mounted = true
+				}
+			}
+		}
+		if keyPath == "" || !mounted {
+			t.Errorf("%s: the host key secret is not mounted at RESUME_HOST_KEY (%q)", c.Name, keyPath)
+		}
+		if env(c, "RESUME_MAX_SESSIONS") == "" || env(c, "GOMEMLIMIT") == "" {
+			t.Errorf("%s: RESUME_MAX_SESSIONS and GOMEMLIMIT must be set to match the memory limit", c.Name)
+		}
+	}
+	if len(tags) != 1 {
+		t.Errorf("containers use different image tags: %v", tags)
+	}
+	sel, _ := svc.Spec.Selector["app"].(string)
+	if sel == "" || labels["app"] != sel {
+		t.Errorf("the Service selects app=%q, the pods are app=%q", sel, labels["app"])
+	}
+	if len(svc.Spec.Ports) == 0 || svc.Spec.Ports[0]["targetPort"] != cs[0].Ports[0].Name {
+		t.Errorf("the Service does not target the container's ssh port")
+	}
+	ml, _ := pdb.Spec.Selector["matchLabels"].(map[string]any)
+	if ml["app"] != labels["app"] || pdb.Spec.MinAvailable < 1 {
+		t.Errorf("the PodDisruptionBudget does not protect the pods: %v", pdb.Spec)
+	}
+}
+
+// unit reads a systemd unit's Key=Value lines (every value of a key).
+func unit(t *testing.T, path string) map[string][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			out[k] = append(out[k], v)
+		}
+	}
+	return out
+}
+
+func TestSystemdUnitIsHardened(t *testing.T) {
+	u := unit(t, filepath.Join("systemd", "resume.service"))
+	for k, want := range map[string]string{
+		"DynamicUser":             "yes",
+		"StateDirectory":          "resume",
+		"AmbientCapabilities":     "CAP_NET_BIND_SERVICE",
+		"CapabilityBoundingSet":   "CAP_NET_BIND_SERVICE",
+		"NoNewPrivileges":         "yes",
+		"ProtectSystem":           "strict",
+		"ProtectHome":             "yes",
+		"PrivateTmp":              "yes",
+		"PrivateDevices":          "yes",
+		"RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX",
+		"Restart":                 "on-failure",
+		"MemoryMax":               "512M",
+	} {
+		if got := u[k]; len(got) == 0 || got[0] != want {
+			t.Errorf("%s = %v, want %s", k, got, want)
+		}
+	}
+	if f := u["SystemCallFilter"]; len(f) == 0 || f[0] != "@system-service" {
+		t.Errorf("SystemCallFilter = %v", f)
+	}
+	if len(u["TasksMax"]) == 0 {
+		t.Error("TasksMax is not set")
+	}
+	if !strings.Contains(strings.Join(u["Environment"], " "), "RESUME_MAX_SESSIONS=") {
+		t.Error("the unit does not set --max-sessions to match MemoryMax")
+	}
+}
+
+func TestContainerFiles(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("container", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := string(b)
+	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "distroless/static", "USER nonroot", "VOLUME", "EXPOSE", "AS build"} {
+		if !strings.Contains(df, want) {
+			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+	var compose struct {
+		Services map[string]struct {
+			Environment map[string]string
+			Secrets     []string
+			MemLimit    string `yaml:"mem_limit"`
+		}
+	}
+	cb, err := os.ReadFile(filepath.Join("container", "compose.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(cb, &compose); err != nil {
+		t.Fatal(err)
+	}
+	svc := compose.Services["resume"]
+	if svc.Environment["RESUME_HOST_KEY"] != "/run/secrets/host_key" || len(svc.Secrets) == 0 || svc.MemLimit == "" {
+		t.Errorf("compose: host key secret or memory limit missing: %+v", svc)
+	}
+}
