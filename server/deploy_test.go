@@ -82,7 +82,7 @@ func TestMetricsMoveWithSessions(t *testing.T) {
 		`resume_sessions_active`:                          0,
 	} {
 		if got := metricValue(t, after, name); got != want {
-			t.Errorf("%s = %v, want %v", name, got, want)
+			t.Errorf("%s = %v, want %v\n%s", name, got, want, ts.logs)
 		}
 	}
 	if metricValue(t, after, "resume_bytes_sent_total") < 5000 {

@@ -143,10 +143,12 @@ func (s *Server) handle(ss ssh.Session) {
 		}
 		sess.end(reasonDone)
 		took := s.cfg.Now().Sub(sess.start)
-		s.metrics.active.Dec()
+		// Counted before the gauge drops, so that a scrape that sees the
+		// session gone also sees how it ended.
 		s.metrics.ended.WithLabelValues(sess.why()).Inc()
 		s.metrics.duration.Observe(took.Seconds())
 		s.metrics.bytes.Add(float64(sess.out.n.Load()))
+		s.metrics.active.Dec()
 		s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
 			"bytes", sess.out.n.Load(), "status", status, "reason", sess.why())
 		_ = ss.Exit(status)
@@ -183,12 +185,22 @@ func (s *Server) browse(sess *session, pty ssh.Pty, winCh <-chan ssh.Window) int
 	env := append(ss.Environ(), "TERM="+pty.Term)
 	in := &activity{r: ss}
 	in.touch(s.cfg.Now())
-	m := ui.New(s.doc, ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb"))
+	// Colours are written in full and brought down to what this visitor's
+	// terminal shows, or dropped.
+	fw := newFrameWriter(&colorprofile.Writer{Forward: &sess.out, Profile: colorprofile.Env(env)}, w, h)
+	var drawErr error
+	m := direct{
+		inner: ui.New(s.doc, ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb")),
+		fw:    fw, err: &drawErr,
+	}
 	p := tea.NewProgram(m,
 		tea.WithContext(ss.Context()),
 		tea.WithInput(in), tea.WithOutput(&sess.out),
 		tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.Env(env)),
 		tea.WithWindowSize(w, h), tea.WithoutSignalHandler(),
+		// The frameWriter draws; the program's ticker only flushes queued
+		// terminal queries, once a second rather than 60 times.
+		tea.WithoutRenderer(), tea.WithFPS(1),
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
 			if _, ok := msg.(tea.SuspendMsg); ok {
 				return nil // there is no shell to suspend to
@@ -227,6 +239,7 @@ func (s *Server) browse(sess *session, pty ssh.Pty, winCh <-chan ssh.Window) int
 	idle.Stop()
 	limit.Stop()
 	p.Kill()
+	_ = fw.close()
 
 	switch sess.why() {
 	case reasonShutdown:

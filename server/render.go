@@ -1,0 +1,148 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Bubble Tea's own renderer keeps two screen buffers of cells per session,
+// and draws only on a 60 fps ticker that runs even while nothing changes:
+// at hundreds of sessions that is most of the server's memory, a frame of
+// delay on every key and CPU spent on idle visitors. A browser session
+// instead runs its program without the renderer and draws through a
+// frameWriter right after each update: lines that changed are rewritten,
+// nothing is held but the last frame's lines, and nothing runs while the
+// visitor does nothing. The model, its Update and its View are untouched.
+
+// frameWriter draws views to a terminal in the alternate screen,
+// rewriting only the lines that changed since the last frame.
+type frameWriter struct {
+	out           io.Writer
+	prev          []string
+	width, height int
+	started       bool
+	mouse         tea.MouseMode
+	buf           bytes.Buffer
+}
+
+func newFrameWriter(out io.Writer, width, height int) *frameWriter {
+	return &frameWriter{out: out, width: width, height: height}
+}
+
+// resize makes the next frame a full repaint at the new size.
+func (f *frameWriter) resize(w, h int) {
+	if w == f.width && h == f.height {
+		return
+	}
+	f.width, f.height = w, h
+	f.prev = nil
+	if f.started {
+		f.buf.WriteString(ansi.EraseEntireScreen)
+	}
+}
+
+// draw writes v, as little of it as has changed.
+func (f *frameWriter) draw(v tea.View) error {
+	b := &f.buf
+	if !f.started {
+		f.started = true
+		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor + ansi.EraseEntireScreen)
+		// Ask for the background colour now rather than on the program's
+		// next tick, so that a light terminal gets its palette at once.
+		b.WriteString(ansi.RequestBackgroundColor)
+		if v.WindowTitle != "" {
+			b.WriteString(ansi.SetWindowTitle(v.WindowTitle))
+		}
+	}
+	if v.MouseMode != f.mouse {
+		b.WriteString(mouseMode(f.mouse, false) + mouseMode(v.MouseMode, true))
+		f.mouse = v.MouseMode
+	}
+	lines := strings.Split(v.Content, "\n")
+	if len(lines) > f.height {
+		lines = lines[:f.height]
+	}
+	n := max(len(lines), len(f.prev))
+	for i := range n {
+		line := ""
+		if i < len(lines) {
+			line = lines[i]
+		}
+		if i < len(f.prev) && f.prev[i] == line {
+			continue
+		}
+		b.WriteString(ansi.CursorPosition(1, i+1))
+		b.WriteString(line)
+		b.WriteString(ansi.ResetStyle + ansi.EraseLineRight)
+	}
+	f.prev = lines
+	if b.Len() == 0 {
+		return nil
+	}
+	_, err := f.out.Write(b.Bytes())
+	b.Reset()
+	return err
+}
+
+// close gives the visitor their terminal back as it was.
+func (f *frameWriter) close() error {
+	if !f.started {
+		return nil
+	}
+	f.started = false
+	s := mouseMode(f.mouse, false) + ansi.ResetStyle + ansi.ShowCursor + ansi.ResetModeAltScreenSaveCursor
+	_, err := io.WriteString(f.out, s)
+	return err
+}
+
+func mouseMode(m tea.MouseMode, on bool) string {
+	var modes []ansi.Mode
+	switch m {
+	case tea.MouseModeCellMotion:
+		modes = []ansi.Mode{ansi.ModeMouseButtonEvent, ansi.ModeMouseExtSgr}
+	case tea.MouseModeAllMotion:
+		modes = []ansi.Mode{ansi.ModeMouseAnyEvent, ansi.ModeMouseExtSgr}
+	default:
+		return ""
+	}
+	if on {
+		return ansi.SetMode(modes...)
+	}
+	return ansi.ResetMode(modes...)
+}
+
+// direct runs a model and draws it after every update.
+type direct struct {
+	inner tea.Model
+	fw    *frameWriter
+	err   *error // the first write error, for the session to see
+}
+
+func (d direct) Init() tea.Cmd {
+	cmd := d.inner.Init()
+	d.draw()
+	return cmd
+}
+
+func (d direct) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		d.fw.resize(ws.Width, ws.Height)
+	}
+	m, cmd := d.inner.Update(msg)
+	d.inner = m
+	d.draw()
+	return d, cmd
+}
+
+// View is never called: the program runs without its renderer.
+func (d direct) View() tea.View { return tea.View{} }
+
+func (d direct) draw() {
+	if err := d.fw.draw(d.inner.View()); err != nil && *d.err == nil {
+		*d.err = err
+	}
+}
