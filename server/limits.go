@@ -13,7 +13,10 @@ type Limits struct {
 	// MaxHandshakes caps connections still in the handshake, server-wide;
 	// 0 means 64. Each source may hold a quarter of them.
 	MaxHandshakes int
-	// MaxSessions caps concurrent sessions; 0 means 1000.
+	// MaxSessions caps concurrent sessions; 0 means 400, measured to fit
+	// a 512 MB machine with room to spare (see the README's Performance
+	// section), and the smallest cap whose quarter still lets a room of a
+	// hundred people behind one NAT address in.
 	MaxSessions int
 	// MaxPerSource caps one source's concurrent sessions (IPv4 per
 	// address, IPv6 per /64); 0 means a quarter of MaxSessions.
@@ -33,12 +36,15 @@ type Limits struct {
 	MaxSources int
 }
 
+// DefaultMaxSessions is the default cap on concurrent sessions.
+const DefaultMaxSessions = 400
+
 func (l Limits) withDefaults() Limits {
 	if l.MaxHandshakes <= 0 {
 		l.MaxHandshakes = 64
 	}
 	if l.MaxSessions <= 0 {
-		l.MaxSessions = 1000
+		l.MaxSessions = DefaultMaxSessions
 	}
 	if l.MaxPerSource <= 0 {
 		l.MaxPerSource = max(1, l.MaxSessions/4)

@@ -53,7 +53,7 @@ type testServer struct {
 }
 
 // startServer serves the default résumé on a free loopback port.
-func startServer(t *testing.T, cfg Config) *testServer {
+func startServer(t testing.TB, cfg Config) *testServer {
 	t.Helper()
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return now }
@@ -78,12 +78,12 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	return ts
 }
 
-func (ts *testServer) dial(t *testing.T) *gossh.Client {
+func (ts *testServer) dial(t testing.TB) *gossh.Client {
 	t.Helper()
 	return ts.dialConfig(t, &gossh.ClientConfig{User: "visitor", HostKeyCallback: gossh.FixedHostKey(ts.HostKey()), Timeout: 10 * time.Second})
 }
 
-func (ts *testServer) dialConfig(t *testing.T, cfg *gossh.ClientConfig) *gossh.Client {
+func (ts *testServer) dialConfig(t testing.TB, cfg *gossh.ClientConfig) *gossh.Client {
 	t.Helper()
 	c, err := gossh.Dial("tcp", ts.addr, cfg)
 	if err != nil {

@@ -198,7 +198,7 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for sessions to end on SIGINT or SIGTERM")
 	var lim server.Limits
 	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", 64, "connections allowed in the handshake at once; each source may hold a quarter")
-	fs.IntVar(&lim.MaxSessions, "max-sessions", 1000, "concurrent sessions")
+	fs.IntVar(&lim.MaxSessions, "max-sessions", server.DefaultMaxSessions, "concurrent sessions")
 	fs.IntVar(&lim.MaxPerSource, "max-per-source", 0, "concurrent sessions from one address (IPv6: one /64); 0 means a quarter of --max-sessions")
 	fs.IntVar(&lim.PerSourceRate, "per-source-rate", 120, "new connections a minute from one source, with as many at once")
 	fs.DurationVar(&lim.Penalty, "penalty", 5*time.Second, "how long a misbehaving source is slowed for each offence")
