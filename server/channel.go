@@ -34,7 +34,8 @@ type connState struct {
 	mu          sync.Mutex
 	sessions    int
 	started     bool
-	pending     *ssh.Window // the last window-change before the shell
+	pending     *ssh.Window // the last window-change nobody was reading
+	draining    bool        // a browser is reading window changes now
 	conn        *guardedConn
 	key         netip.Prefix
 	inHandshake bool
@@ -169,15 +170,17 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 		}
 		w.Columns, w.Rows = c.srv.clampU(w.Columns, w.Rows)
 		c.st.mu.Lock()
-		started := c.st.started
-		if !started {
-			// Before the shell nobody reads charm.land/ssh's one-slot
-			// window channel, so a second change would block the request
-			// loop for good: keep the latest here instead.
+		draining := c.st.draining
+		if !draining {
+			// charm.land/ssh's window channel has one slot, and the pty
+			// request already fills it: unless a browser is reading it
+			// (before the shell, in a command, after the browser ends) one
+			// more change would block the request loop, and leak it, for
+			// good. Keep the latest here instead.
 			c.st.pending = &ssh.Window{Width: int(w.Columns), Height: int(w.Rows)}
 		}
 		c.st.mu.Unlock()
-		if !started {
+		if !draining {
 			if req.WantReply {
 				_ = req.Reply(true, nil)
 			}

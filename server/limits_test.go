@@ -390,3 +390,41 @@ func churnOnce(t *testing.T, ts *testServer, i int) {
 	_, _ = io.Copy(io.Discard, stdout)
 	_ = sess.Wait()
 }
+
+// TestWindowChangesNobodyReadsDoNotLeak: a PTY session running a command
+// never reads window changes; a client that sends them anyway must not
+// leave charm.land/ssh's request loop blocked once it leaves.
+func TestWindowChangesNobodyReadsDoNotLeak(t *testing.T) {
+	ts := startServer(t, Config{})
+	runtime.GC()
+	base := runtime.NumGoroutine()
+	for range 5 {
+		c, err := ts.dialFrom("127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.Start("version"); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 5 {
+			p := gossh.Marshal(winReq{Columns: uint32(90 + i), Rows: 30}) //nolint:gosec // small
+			_, _ = sess.SendRequest("window-change", false, p)
+		}
+		_ = sess.Wait()
+		c.Close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > base+2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if g := runtime.NumGoroutine(); g > base+2 {
+		t.Errorf("%d goroutines left behind by 5 sessions (%d before)", g-base, base)
+	}
+}

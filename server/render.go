@@ -72,10 +72,19 @@ func (f *frameWriter) draw(v tea.View) error {
 		if i < len(lines) {
 			line = lines[i]
 		}
-		if i < len(f.prev) && f.prev[i] == line {
-			continue
+		col := 0
+		if i < len(f.prev) {
+			if f.prev[i] == line {
+				continue
+			}
+			// Keep what the two lines share up to a style reset: moving
+			// the selection in the wide layout changes the detail pane, not
+			// the list beside it.
+			cut := sharedPrefix(f.prev[i], line)
+			col = ansi.StringWidth(line[:cut])
+			line = line[cut:]
 		}
-		b.WriteString(ansi.CursorPosition(1, i+1))
+		b.WriteString(ansi.CursorPosition(col+1, i+1))
 		b.WriteString(line)
 		b.WriteString(ansi.ResetStyle + ansi.EraseLineRight)
 	}
@@ -86,6 +95,22 @@ func (f *frameWriter) draw(v tea.View) error {
 	_, err := f.out.Write(b.Bytes())
 	b.Reset()
 	return err
+}
+
+// sharedPrefix is the length of the longest common prefix of a and b that
+// ends just after a style reset (or at 0): at such a point no style is
+// active, so the rest of b can be written from there on its own.
+func sharedPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	for _, reset := range []string{"\x1b[m", "\x1b[0m"} {
+		if i := strings.LastIndex(b[:n], reset); i >= 0 {
+			return i + len(reset)
+		}
+	}
+	return 0
 }
 
 // close gives the visitor their terminal back as it was.

@@ -231,9 +231,15 @@ func (s *Server) browse(sess *session, pty ssh.Pty, winCh <-chan ssh.Window) int
 			}
 		}
 	}()
+	st.mu.Lock()
+	st.draining = true
+	st.mu.Unlock()
 	idle := s.idleTimer(sess, in)
 	limit := time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) })
 	_, err := p.Run()
+	st.mu.Lock()
+	st.draining = false
+	st.mu.Unlock()
 	close(done)
 	wg.Wait()
 	idle.Stop()
