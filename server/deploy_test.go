@@ -97,7 +97,9 @@ func TestMetricsMoveWithSessions(t *testing.T) {
 
 // proxied dials from src, sends a PROXY v2 header claiming visitor, and
 // runs the version command over SSH.
-func proxied(ts *testServer, src, visitor string) error {
+func proxied(ts *testServer, src, visitor string) error { return proxiedV(ts, src, visitor, 2) }
+
+func proxiedV(ts *testServer, src, visitor string, version byte) error {
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
 	conn, err := d.Dial("tcp", ts.addr)
 	if err != nil {
@@ -105,7 +107,7 @@ func proxied(ts *testServer, src, visitor string) error {
 	}
 	defer conn.Close()
 	if visitor != "" {
-		h := proxyproto.HeaderProxyFromAddrs(2, &net.TCPAddr{IP: net.ParseIP(visitor), Port: 40000}, conn.RemoteAddr())
+		h := proxyproto.HeaderProxyFromAddrs(version, &net.TCPAddr{IP: net.ParseIP(visitor), Port: 40000}, conn.RemoteAddr())
 		if _, err := h.WriteTo(conn); err != nil {
 			return err
 		}
@@ -132,6 +134,9 @@ func TestProxyProtocol(t *testing.T) {
 	}
 	if l := ts.logs.String(); !strings.Contains(l, "remote=203.0.113.7:40000") {
 		t.Errorf("the visitor's address is not the one logged:\n%s", l)
+	}
+	if err := proxiedV(ts, "127.0.0.1", "192.0.2.44", 1); err != nil || !strings.Contains(ts.logs.String(), "remote=192.0.2.44:40000") {
+		t.Errorf("PROXY protocol v1: %v", err)
 	}
 	if err := proxied(ts, "127.0.0.2", "198.51.100.1"); err == nil || strings.Contains(ts.logs.String(), "198.51.100.1") {
 		t.Errorf("an untrusted source chose its own address: %v", err)

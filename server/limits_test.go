@@ -428,3 +428,18 @@ func TestWindowChangesNobodyReadsDoNotLeak(t *testing.T) {
 		t.Errorf("%d goroutines left behind by 5 sessions (%d before)", g-base, base)
 	}
 }
+
+func TestSourceKeyGroupsIPv6By64(t *testing.T) {
+	a := sourceKey(&net.TCPAddr{IP: net.ParseIP("2001:db8:1:2:aaaa::1"), Port: 1})
+	b := sourceKey(&net.TCPAddr{IP: net.ParseIP("2001:db8:1:2:bbbb::2"), Port: 2})
+	c := sourceKey(&net.TCPAddr{IP: net.ParseIP("2001:db8:1:3::1"), Port: 3})
+	if a != b || a == c || a.Bits() != 64 {
+		t.Errorf("IPv6 keys: %v %v %v", a, b, c)
+	}
+	v4 := sourceKey(&net.TCPAddr{IP: net.ParseIP("192.0.2.1"), Port: 4})
+	mapped := sourceKey(&net.TCPAddr{IP: net.ParseIP("::ffff:192.0.2.1"), Port: 5})
+	other := sourceKey(&net.TCPAddr{IP: net.ParseIP("192.0.2.2"), Port: 6})
+	if v4 != mapped || v4 == other || v4.Bits() != 32 {
+		t.Errorf("IPv4 keys: %v %v %v", v4, mapped, other)
+	}
+}
