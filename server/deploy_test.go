@@ -66,7 +66,10 @@ func TestMetricsMoveWithSessions(t *testing.T) {
 	var after string
 	for {
 		after = scrape(t, h)
-		if metricValue(t, after, "resume_sessions_active") == 0 && metricValue(t, after, "resume_handshake_failures_total") == 1 || time.Now().After(deadline) {
+		settled := metricValue(t, after, "resume_sessions_active") == 0 &&
+			metricValue(t, after, `resume_sessions_ended_total{reason="quit"}`) == 1 &&
+			metricValue(t, after, "resume_handshake_failures_total") == 1
+		if settled || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -82,7 +85,7 @@ func TestMetricsMoveWithSessions(t *testing.T) {
 		`resume_sessions_active`:                          0,
 	} {
 		if got := metricValue(t, after, name); got != want {
-			t.Errorf("%s = %v, want %v\n%s", name, got, want, ts.logs)
+			t.Errorf("%s = %v, want %v\n%s\n%s", name, got, want, ts.logs, grepMetrics(after))
 		}
 	}
 	if metricValue(t, after, "resume_bytes_sent_total") < 5000 {
@@ -150,4 +153,14 @@ func TestProxyProtocol(t *testing.T) {
 	if _, err := New(Config{ProxyProtocolFrom: []string{"not a cidr"}}, nil, nil); err == nil {
 		t.Error("a bad CIDR was accepted")
 	}
+}
+
+func grepMetrics(body string) string {
+	var out []string
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, "resume_") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
