@@ -34,8 +34,8 @@ type connState struct {
 	mu          sync.Mutex
 	sessions    int
 	started     bool
-	pending     *ssh.Window // the last window-change nobody was reading
-	draining    bool        // a browser is reading window changes now
+	pending     *ssh.Window    // the last window change while no browser ran
+	onResize    func(w, h int) // the running browser's, never blocking
 	conn        *guardedConn
 	key         netip.Prefix
 	inHandshake bool
@@ -169,25 +169,25 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 			return nil
 		}
 		w.Columns, w.Rows = c.srv.clampU(w.Columns, w.Rows)
+		// Window changes never reach charm.land/ssh: its window channel
+		// has one slot, which the pty request already fills, so a change
+		// that nobody reads (before the shell, in a command, as a browser
+		// ends) would block its request loop, and leak it, for good. The
+		// running browser gets them here, without blocking; otherwise the
+		// latest is kept for the browser to start at.
 		c.st.mu.Lock()
-		draining := c.st.draining
-		if !draining {
-			// charm.land/ssh's window channel has one slot, and the pty
-			// request already fills it: unless a browser is reading it
-			// (before the shell, in a command, after the browser ends) one
-			// more change would block the request loop, and leak it, for
-			// good. Keep the latest here instead.
+		resize := c.st.onResize
+		if resize == nil {
 			c.st.pending = &ssh.Window{Width: int(w.Columns), Height: int(w.Rows)}
 		}
 		c.st.mu.Unlock()
-		if !draining {
-			if req.WantReply {
-				_ = req.Reply(true, nil)
-			}
-			return nil
+		if resize != nil {
+			resize(int(w.Columns), int(w.Rows))
 		}
-		req.Payload = gossh.Marshal(w)
-		return req
+		if req.WantReply {
+			_ = req.Reply(true, nil)
+		}
+		return nil
 	case "exec":
 		var cmd struct{ Value string }
 		if gossh.Unmarshal(req.Payload, &cmd) != nil || len(cmd.Value) > maxCommandLen {

@@ -100,7 +100,10 @@ func FuzzWindowSize(f *testing.F) {
 	f.Add(uint32(1<<31), uint32(1<<32-1), strings.Repeat("t", 100), false)
 	s := fuzzServer(f)
 	f.Fuzz(func(t *testing.T, w, h uint32, term string, started bool) {
-		st, env := &connState{draining: started}, 0
+		st, env := &connState{}, 0
+		if started {
+			st.onResize = func(w, h int) { checkClamped(t, uint32(w), uint32(h)) } //nolint:gosec // clamped
+		}
 		if req := filterOnce(s, st, &env, "pty-req", gossh.Marshal(ptyReq{Term: term, Columns: w, Rows: h})); req != nil {
 			var p ptyReq
 			if err := gossh.Unmarshal(req.Payload, &p); err != nil {

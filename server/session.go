@@ -114,7 +114,7 @@ func (s *Server) handle(ss ssh.Session) {
 		return
 	}
 	defer s.lim.endSession(st.key)
-	pty, winCh, isPty := ss.Pty()
+	pty, _, isPty := ss.Pty()
 	term, window := "", ""
 	if isPty {
 		term = pty.Term
@@ -160,7 +160,7 @@ func (s *Server) handle(ss ssh.Session) {
 	case len(cmd) > 0:
 		status = s.command(cmd, &sess.out, ss.Stderr())
 	case isPty:
-		status = s.browse(sess, pty, winCh)
+		status = s.browse(sess, pty)
 	default:
 		_, _ = io.WriteString(&sess.out, s.doc.Text(80, s.cfg.Now()))
 	}
@@ -173,7 +173,7 @@ func (s *Server) sessionID() string {
 }
 
 // browse runs the browser for a visitor with a terminal.
-func (s *Server) browse(sess *session, pty ssh.Pty, winCh <-chan ssh.Window) int {
+func (s *Server) browse(sess *session, pty ssh.Pty) int {
 	ss := sess.ssh
 	st := stateOf(ss.Context())
 	w, h := s.clamp(pty.Window.Width, pty.Window.Height)
@@ -215,33 +215,16 @@ func (s *Server) browse(sess *session, pty ssh.Pty, winCh <-chan ssh.Window) int
 		return 0
 	}
 
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
 	resize := &resizer{p: p}
-	go func() { // drains resizes until the program ends, never blocking
-		defer wg.Done()
-		for {
-			select {
-			case <-done:
-				return
-			case win := <-winCh:
-				w, h := s.clamp(win.Width, win.Height)
-				resize.send(tea.WindowSizeMsg{Width: w, Height: h})
-			}
-		}
-	}()
 	st.mu.Lock()
-	st.draining = true
+	st.onResize = func(w, h int) { resize.send(tea.WindowSizeMsg{Width: w, Height: h}) }
 	st.mu.Unlock()
 	idle := s.idleTimer(sess, in)
 	limit := time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) })
 	_, err := p.Run()
 	st.mu.Lock()
-	st.draining = false
+	st.onResize = nil
 	st.mu.Unlock()
-	close(done)
-	wg.Wait()
 	idle.Stop()
 	limit.Stop()
 	p.Kill()
