@@ -113,7 +113,6 @@ func (s *Server) handle(ss ssh.Session) {
 		_ = ss.Exit(1)
 		return
 	}
-	defer s.lim.endSession(st.key)
 	pty, _, isPty := ss.Pty()
 	term, window := "", ""
 	if isPty {
@@ -149,6 +148,9 @@ func (s *Server) handle(ss ssh.Session) {
 		s.metrics.duration.Observe(took.Seconds())
 		s.metrics.bytes.Add(float64(sess.out.n.Load()))
 		s.metrics.active.Dec()
+		// The slot is free before the client hears the exit status, so
+		// that it can connect again at once.
+		s.lim.endSession(st.key)
 		s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
 			"bytes", sess.out.n.Load(), "status", status, "reason", sess.why())
 		_ = ss.Exit(status)
