@@ -115,3 +115,17 @@ func trimNewline(b []byte) []byte {
 	}
 	return b
 }
+
+// ephemeralKey is a host key for this process only, for a Config without
+// one (tests).
+func ephemeralKey() (gossh.Signer, error) {
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate host key: %w", err)
+	}
+	s, err := gossh.NewSignerFromKey(k)
+	if err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	return s, nil
+}

@@ -1,14 +1,10 @@
 package server
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	gossh "golang.org/x/crypto/ssh"
 )
 
 // maxLogField is how much of any client-supplied text reaches the log.
@@ -38,16 +34,4 @@ func sanitize(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func ephemeralKey() (gossh.Signer, error) {
-	_, k, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate host key: %w", err)
-	}
-	s, err := gossh.NewSignerFromKey(k)
-	if err != nil {
-		return nil, fmt.Errorf("host key: %w", err)
-	}
-	return s, nil
 }

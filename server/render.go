@@ -140,11 +140,12 @@ func mouseMode(m tea.MouseMode, on bool) string {
 	return ansi.ResetMode(modes...)
 }
 
-// direct runs a model and draws it after every update.
+// direct runs a model and draws it after every update. A failed write
+// needs no handling here: the connection is gone, or the stall timer is
+// about to close it, and either ends the program.
 type direct struct {
 	inner tea.Model
 	fw    *frameWriter
-	err   *error // the first write error, for the session to see
 }
 
 func (d direct) Init() tea.Cmd {
@@ -166,8 +167,4 @@ func (d direct) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // View is never called: the program runs without its renderer.
 func (d direct) View() tea.View { return tea.View{} }
 
-func (d direct) draw() {
-	if err := d.fw.draw(d.inner.View()); err != nil && *d.err == nil {
-		*d.err = err
-	}
-}
+func (d direct) draw() { _ = d.fw.draw(d.inner.View()) }

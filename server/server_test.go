@@ -127,19 +127,17 @@ func (ts *testServer) run(t *testing.T, cmd string) (string, string, int) {
 type screen struct {
 	t   *testing.T
 	emu *vt.SafeEmulator
-	eof chan struct{}
 }
 
 func readScreen(t *testing.T, r io.Reader, w, h int) *screen {
 	// The emulator is a real screen: a test that asks the server for an
 	// absurd size must not get one here either.
 	w, h = min(w, DefaultMaxWidth), min(h, DefaultMaxHeight)
-	s := &screen{t: t, emu: vt.NewSafeEmulator(w, h), eof: make(chan struct{})}
+	s := &screen{t: t, emu: vt.NewSafeEmulator(w, h)}
 	go func() { // the emulator's answers to queries; ends when it is closed
 		_, _ = io.Copy(io.Discard, s.emu)
 	}()
-	go func() {
-		defer close(s.eof)
+	go func() { // ends when the session's output does
 		_, _ = io.Copy(s.emu, r)
 	}()
 	// Closing the reply pipe ends the drain; Emulator.Close would race

@@ -28,7 +28,6 @@ const (
 	reasonClosed   = "client closed"
 	reasonPanic    = "panic"
 	reasonStalled  = "client stopped reading"
-	reasonRefused  = "refused"
 )
 
 // What a visitor over a session cap is told.
@@ -190,10 +189,9 @@ func (s *Server) browse(sess *session, pty ssh.Pty) int {
 	// Colours are written in full and brought down to what this visitor's
 	// terminal shows, or dropped.
 	fw := newFrameWriter(&colorprofile.Writer{Forward: &sess.out, Profile: colorprofile.Env(env)}, w, h)
-	var drawErr error
 	m := direct{
 		inner: ui.New(s.doc, ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb")),
-		fw:    fw, err: &drawErr,
+		fw:    fw,
 	}
 	p := tea.NewProgram(m,
 		tea.WithContext(ss.Context()),
