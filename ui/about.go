@@ -20,7 +20,7 @@ func (m Model) aboutLines() []string {
 	if c.about != nil {
 		return c.about
 	}
-	st := &m.styles
+	st := m.styles
 	var out []string
 	if h := m.doc.About.Heading; h != "" {
 		out = append(out, wrapRuns([]run{{text: h}}, w, "", withBase(st, st.Title))...)
@@ -37,8 +37,8 @@ func (m Model) aboutLines() []string {
 
 func (m Model) helpLines() []string {
 	st := m.styles
-	m.help.SetWidth(m.width - 2)
-	keys := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
+	h := m.helpModel(m.width - 2)
+	keys := strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")
 	out := []string{st.Title.Render("Keys"), ""}
 	out = append(out, keys...)
 	out = append(out, "",

@@ -125,10 +125,10 @@ func (m Model) footer() string {
 	if m.demo.touring {
 		return st.Accent.Render("demo tour") + st.Dim.Render(" · press any key to explore")
 	}
-	m.help.SetWidth(max(0, m.width-lipgloss.Width(pos)-1))
-	keys := m.help.ShortHelpView(m.keys.ShortHelp())
+	h := m.helpModel(max(0, m.width-lipgloss.Width(pos)-1))
+	keys := h.ShortHelpView(m.keys.ShortHelp())
 	if m.search.query != "" {
-		keys = st.Dim.Render("“"+m.search.query+"” ") + m.help.ShortHelpView(
+		keys = st.Dim.Render("“"+m.search.query+"” ") + h.ShortHelpView(
 			[]key.Binding{m.keys.Next, m.keys.Back, m.keys.Search, m.keys.Help})
 	}
 	gap := m.width - lipgloss.Width(keys) - lipgloss.Width(pos)

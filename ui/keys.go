@@ -1,6 +1,16 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"sync"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// defaultKeys is the default key map, built once and shared.
+var defaultKeys = sync.OnceValue(func() *KeyMap {
+	k := DefaultKeyMap()
+	return &k
+})
 
 // KeyMap is every key the browser answers to. The help view shows it.
 type KeyMap struct {

@@ -8,7 +8,6 @@ package ui
 import (
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -46,9 +45,8 @@ const (
 // touched from the program's own goroutine.
 type Model struct {
 	doc    *content.Resume
-	keys   KeyMap
-	styles Styles
-	help   help.Model
+	keys   *KeyMap // shared by every session
+	styles *Styles // one of two palettes, shared by every session
 	dark   bool
 	now    func() time.Time
 
@@ -102,7 +100,7 @@ func WithDark(dark bool) Option { return func(m *Model) { m.dark = dark } }
 // New is a browser over doc, which it only reads.
 func New(doc *content.Resume, opts ...Option) Model {
 	m := Model{
-		doc: doc, keys: DefaultKeyMap(), help: help.New(), dark: true, now: time.Now,
+		doc: doc, keys: defaultKeys(), dark: true, now: time.Now,
 		width: 80, height: 24, cache: &cache{},
 		demo: demo{idle: 45 * time.Second, step: 6 * time.Second},
 	}
@@ -119,8 +117,7 @@ func New(doc *content.Resume, opts ...Option) Model {
 
 func (m *Model) setTheme(dark bool) {
 	m.dark = dark
-	m.styles = DefaultStyles(dark)
-	m.help.Styles = m.styles.Help
+	m.styles = palette(dark)
 }
 
 // Init asks the terminal for its background colour without waiting for

@@ -221,7 +221,7 @@ func (m Model) detailLines() []string {
 	if lines, ok := c.detail[m.sel]; ok {
 		return lines
 	}
-	st, q := &m.styles, m.search.query
+	st, q := m.styles, m.search.query
 	r := m.doc.Roles[m.sel]
 	var out []string
 	out = append(out, wrapRuns(runs(content.Text{{Text: r.Title, Strong: true}}, q), w, "", withBase(st, st.Title))...)
@@ -254,7 +254,7 @@ func (m Model) itemLines(items []content.Item, w, depth int) []string {
 	pad := strings.Repeat("  ", min(depth, w/8))
 	var out []string
 	for _, it := range items {
-		out = append(out, wrapRuns(runs(it.Text, m.search.query), w, pad+bullet, &m.styles)...)
+		out = append(out, wrapRuns(runs(it.Text, m.search.query), w, pad+bullet, m.styles)...)
 		out = append(out, m.itemLines(it.Items, w, depth+1)...)
 	}
 	return out
@@ -262,7 +262,7 @@ func (m Model) itemLines(items []content.Item, w, depth int) []string {
 
 // blockLines draws free blocks: paragraphs, lists, headings, quotes, code.
 func (m Model) blockLines(blocks []content.Block, w int) []string {
-	st := &m.styles
+	st := m.styles
 	var out []string
 	for _, b := range blocks {
 		out = append(out, "")

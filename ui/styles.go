@@ -1,9 +1,34 @@
 package ui
 
 import (
+	"sync"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 )
+
+// The two palettes, built once and shared by every browser in the
+// process: a server's sessions each hold a pointer, not a 17 KB copy.
+var palettes = sync.OnceValue(func() *[2]Styles {
+	return &[2]Styles{DefaultStyles(false), DefaultStyles(true)}
+})
+
+func palette(dark bool) *Styles {
+	if dark {
+		return &palettes()[1]
+	}
+	return &palettes()[0]
+}
+
+var helpTemplate = sync.OnceValue(help.New)
+
+// helpModel is a help view in the model's palette, width cells wide.
+func (m Model) helpModel(width int) help.Model {
+	h := helpTemplate()
+	h.Styles = m.styles.Help
+	h.SetWidth(width)
+	return h
+}
 
 // Styles is the browser's palette, in a light or a dark variant. Colours
 // are written in full; the program's own colour profile (one per visitor)
