@@ -13,10 +13,9 @@ import (
 // and draws only on a 60 fps ticker that runs even while nothing changes:
 // at hundreds of sessions that is most of the server's memory, a frame of
 // delay on every key and CPU spent on idle visitors. A browser session
-// instead runs its program without the renderer and draws through a
-// frameWriter right after each update: lines that changed are rewritten,
-// nothing is held but the last frame's lines, and nothing runs while the
-// visitor does nothing. The model, its Update and its View are untouched.
+// instead draws through a frameWriter as soon as its loop (loop.go) has
+// updated the model: lines that changed are rewritten, and nothing is held
+// but the last frame's lines.
 
 // frameWriter draws views to a terminal in the alternate screen,
 // rewriting only the lines that changed since the last frame.
@@ -139,32 +138,3 @@ func mouseMode(m tea.MouseMode, on bool) string {
 	}
 	return ansi.ResetMode(modes...)
 }
-
-// direct runs a model and draws it after every update. A failed write
-// needs no handling here: the connection is gone, or the stall timer is
-// about to close it, and either ends the program.
-type direct struct {
-	inner tea.Model
-	fw    *frameWriter
-}
-
-func (d direct) Init() tea.Cmd {
-	cmd := d.inner.Init()
-	d.draw()
-	return cmd
-}
-
-func (d direct) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if ws, ok := msg.(tea.WindowSizeMsg); ok {
-		d.fw.resize(ws.Width, ws.Height)
-	}
-	m, cmd := d.inner.Update(msg)
-	d.inner = m
-	d.draw()
-	return d, cmd
-}
-
-// View is never called: the program runs without its renderer.
-func (d direct) View() tea.View { return tea.View{} }
-
-func (d direct) draw() { _ = d.fw.draw(d.inner.View()) }

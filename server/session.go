@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -11,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"github.com/charmbracelet/colorprofile"
 
@@ -43,24 +43,23 @@ type session struct {
 	start time.Time
 	out   counter
 
-	mu      sync.Mutex
-	reason  string
-	program *tea.Program
+	mu     sync.Mutex
+	reason string
+	stop   context.CancelFunc // the running browser's
 }
 
 // end asks the session to finish for reason; the first reason given wins.
-// It never blocks: a program stuck writing to a stalled client cannot take
-// its message, so the quit is sent from a goroutine that ends when the
-// program does (Send gives up once the program's context is done).
+// It never blocks, even while the browser is stuck writing to a client
+// that stopped reading.
 func (s *session) end(reason string) {
 	s.mu.Lock()
 	if s.reason == "" {
 		s.reason = reason
 	}
-	p := s.program
+	stop := s.stop
 	s.mu.Unlock()
-	if p != nil {
-		go p.Quit()
+	if stop != nil {
+		stop()
 	}
 }
 
@@ -189,45 +188,28 @@ func (s *Server) browse(sess *session, pty ssh.Pty) int {
 	// Colours are written in full and brought down to what this visitor's
 	// terminal shows, or dropped.
 	fw := newFrameWriter(&colorprofile.Writer{Forward: &sess.out, Profile: colorprofile.Env(env)}, w, h)
-	m := direct{
-		inner: ui.New(s.doc, ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb")),
-		fw:    fw,
-	}
-	p := tea.NewProgram(m,
-		tea.WithContext(ss.Context()),
-		tea.WithInput(in), tea.WithOutput(&sess.out),
-		tea.WithEnvironment(env), tea.WithColorProfile(colorprofile.Env(env)),
-		tea.WithWindowSize(w, h), tea.WithoutSignalHandler(),
-		// The frameWriter draws; the program's ticker only flushes queued
-		// terminal queries, once a second rather than 60 times.
-		tea.WithoutRenderer(), tea.WithFPS(1),
-		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
-			if _, ok := msg.(tea.SuspendMsg); ok {
-				return nil // there is no shell to suspend to
-			}
-			return msg
-		}))
+	l := newLoop(ui.New(s.doc, ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb")), fw, in)
+	ctx, stop := context.WithCancel(ss.Context())
+	defer stop()
 	sess.mu.Lock()
-	sess.program = p
-	ended := sess.reason != ""
+	sess.stop = stop
+	stopped := sess.reason != ""
 	sess.mu.Unlock()
-	if ended {
+	if stopped {
 		return 0
 	}
 
-	resize := &resizer{p: p}
 	st.mu.Lock()
-	st.onResize = func(w, h int) { resize.send(tea.WindowSizeMsg{Width: w, Height: h}) }
+	st.onResize = l.resize
 	st.mu.Unlock()
 	idle := s.idleTimer(sess, in)
 	limit := time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) })
-	_, err := p.Run()
+	quit := l.run(ctx)
 	st.mu.Lock()
 	st.onResize = nil
 	st.mu.Unlock()
 	idle.Stop()
 	limit.Stop()
-	p.Kill()
 	_ = fw.close()
 
 	switch sess.why() {
@@ -238,56 +220,13 @@ func (s *Server) browse(sess *session, pty ssh.Pty) int {
 	case reasonTimeout:
 		fmt.Fprintf(&sess.out, "session time limit of %s reached — goodbye\r\n", s.cfg.SessionTimeout)
 	case "":
-		if ss.Context().Err() != nil {
-			sess.end(reasonClosed)
-		} else {
+		if quit {
 			sess.end(reasonQuit)
+		} else { // no reason was given, so the connection ended
+			sess.end(reasonClosed)
 		}
-	}
-	if err != nil && ss.Context().Err() == nil && sess.why() == reasonQuit {
-		s.log.Warn("program ended with an error", "id", sess.id, "err", err)
-		return 1
 	}
 	return 0
-}
-
-// resizer hands window sizes to a program without ever blocking the
-// caller. A program stuck writing to a client that stopped reading cannot
-// take messages; if resizes waited for it, charm.land/ssh's request loop
-// would stall behind them and the connection could never be torn down.
-// Only the latest size matters, so a size that arrives while another is
-// being delivered replaces it.
-type resizer struct {
-	p       *tea.Program
-	mu      sync.Mutex
-	latest  *tea.WindowSizeMsg
-	sending bool
-}
-
-func (r *resizer) send(msg tea.WindowSizeMsg) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.latest = &msg
-	if r.sending {
-		return
-	}
-	r.sending = true
-	// Ends when the sizes are delivered, or when the program ends (Send
-	// returns once its context is done).
-	go func() {
-		for {
-			r.mu.Lock()
-			m := r.latest
-			r.latest = nil
-			if m == nil {
-				r.sending = false
-				r.mu.Unlock()
-				return
-			}
-			r.mu.Unlock()
-			r.p.Send(*m)
-		}
-	}()
 }
 
 // idleTimer ends the session when the visitor has sent nothing for the

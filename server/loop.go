@@ -1,0 +1,307 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	uv "github.com/charmbracelet/ultraviolet"
+)
+
+// A browser session runs the ui's Bubble Tea model — its Init, Update and
+// View, untouched — under a small loop of the server's own rather than a
+// tea.Program. A program is built for one terminal on one machine: each one
+// builds its own table of key sequences (about 145 KB, the same for every
+// visitor), starts five goroutines, and keeps a frame ticker running while
+// nobody types. On a server of hundreds of idle visitors that is most of the
+// memory and all of the idle CPU. The loop instead:
+//
+//   - decodes input with ultraviolet's EventDecoder, the decoder Bubble Tea
+//     itself is built on, with no per-session table;
+//   - wakes only when the visitor sends something, the window changes or a
+//     command the model started finishes;
+//   - draws once after all the messages that arrived together, through the
+//     frameWriter, which writes only what changed.
+//
+// It understands the commands the browser returns: tea.Quit and tea.Batch,
+// and any command whose message is for the model itself.
+
+// escWait is how long an ESC at the end of the input waits for the rest of
+// its sequence before it counts as the Escape key: ultraviolet's own
+// terminal reader waits as long.
+const escWait = uv.DefaultEscTimeout
+
+// maxPending bounds the input held while a sequence is incomplete: a client
+// that opens an escape string and never ends it cannot grow it further.
+const maxPending = 4096
+
+// loop runs one visitor's browser.
+type loop struct {
+	model tea.Model
+	fw    *frameWriter
+	in    io.Reader
+
+	input   chan []byte  // what the visitor typed, as read
+	results chan tea.Msg // what finished commands returned
+	resized chan struct{}
+	done    chan struct{} // closed when run returns
+
+	mu   sync.Mutex
+	size [2]int // the latest window size, while resized is signalled
+
+	dec     uv.EventDecoder
+	pending []byte
+	esc     *time.Timer
+	dirty   bool
+	quit    bool
+}
+
+func newLoop(model tea.Model, fw *frameWriter, in io.Reader) *loop {
+	return &loop{
+		model: model, fw: fw, in: in,
+		input:   make(chan []byte),
+		results: make(chan tea.Msg),
+		resized: make(chan struct{}, 1),
+		done:    make(chan struct{}),
+	}
+}
+
+// resize hands the loop a new window size. It never blocks: only the latest
+// size matters, and a stalled visitor must not stall the SSH request loop
+// that calls this.
+func (l *loop) resize(w, h int) {
+	l.mu.Lock()
+	l.size = [2]int{w, h}
+	l.mu.Unlock()
+	select {
+	case l.resized <- struct{}{}:
+	default: // a size is already waiting; it will be read as this one
+	}
+}
+
+// run draws the first screen and then serves the visitor until the model
+// quits (it returns true) or ctx ends. A visitor whose input has ended
+// (ssh -t with stdin closed) still sees the screen, and it still follows
+// their window, until a limit ends the session.
+func (l *loop) run(ctx context.Context) bool {
+	defer close(l.done)
+	// The reader ends when the input does: the session's channel is
+	// closed as soon as the session's handler returns.
+	go l.read()
+	l.step(func() { l.exec(l.model.Init()); l.dirty = true })
+	var escC <-chan time.Time
+	input := l.input
+	for !l.quit {
+		var work func()
+		select {
+		case <-ctx.Done():
+			return false
+		case chunk, ok := <-input:
+			if !ok {
+				input = nil
+				work = func() { l.decode(true) }
+				break
+			}
+			work = func() {
+				l.pending = append(l.pending, chunk...)
+				l.decode(len(l.pending) > maxPending)
+			}
+		case <-escC:
+			work = func() { l.decode(true) }
+		case <-l.resized:
+			work = l.applySize
+		case msg := <-l.results:
+			work = func() { l.handle(msg) }
+		}
+		l.step(work)
+		escC = l.waitForRest()
+	}
+	return true
+}
+
+// step does work and draws what it changed, on a goroutine of its own.
+// Update and View go deep (lipgloss, word wrapping) and a goroutine's stack
+// stays as large as it has ever grown until a garbage collection finds it
+// mostly unused. Done here, that growth is given back as soon as the step
+// ends, and the session's own goroutine, which waits for hours, keeps a
+// small stack: measured with 500 sessions, that halves the memory each one
+// holds. A panic is carried back to the caller, whose recover logs it.
+func (l *loop) step(work func()) {
+	var caught *carried
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				caught = &carried{value: r, stack: debug.Stack()}
+			}
+		}()
+		work()
+		if l.dirty && !l.quit {
+			l.dirty = false
+			// A failed write needs nothing here: the connection is gone,
+			// or the stall timer is about to close it; either ends ctx.
+			_ = l.fw.draw(l.model.View())
+		}
+	}()
+	<-done
+	if caught != nil {
+		panic(*caught)
+	}
+}
+
+// applySize gives the model the latest window size.
+func (l *loop) applySize() {
+	l.mu.Lock()
+	w, h := l.size[0], l.size[1]
+	l.mu.Unlock()
+	l.fw.resize(w, h)
+	l.update(tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+// waitForRest arms the ESC timer while an incomplete sequence is pending.
+func (l *loop) waitForRest() <-chan time.Time {
+	if len(l.pending) == 0 {
+		return nil
+	}
+	if l.esc == nil {
+		l.esc = time.NewTimer(escWait)
+	} else {
+		l.esc.Reset(escWait)
+	}
+	return l.esc.C
+}
+
+// read passes the visitor's input to the loop, as it arrives.
+func (l *loop) read() {
+	defer close(l.input)
+	buf := make([]byte, 1024)
+	for {
+		n, err := l.in.Read(buf)
+		if n > 0 {
+			select {
+			case l.input <- append([]byte(nil), buf[:n]...):
+			case <-l.done:
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// decode turns the pending input into messages for the model. Unless
+// expired, a sequence cut off at the end of the input is kept for the rest
+// to arrive, as ultraviolet's terminal reader does.
+func (l *loop) decode(expired bool) {
+	buf := l.pending
+	for len(buf) > 0 && !l.quit {
+		n, ev := l.dec.Decode(buf)
+		if n <= 0 || n > len(buf) {
+			n, ev = 1, nil
+		}
+		if !expired && n == len(buf) && incomplete(buf, n, ev) {
+			break
+		}
+		buf = buf[n:]
+		l.event(ev)
+	}
+	l.pending = append(l.pending[:0], buf...)
+}
+
+// incomplete reports whether ev, decoded from all of buf, may be the start
+// of a longer sequence.
+func incomplete(buf []byte, n int, ev uv.Event) bool {
+	if _, ok := ev.(uv.UnknownEvent); ok {
+		return true
+	}
+	return buf[0] == '\x1b' && n <= 2
+}
+
+// event gives the model the input events it handles; everything else a
+// terminal (or a hostile client) sends is dropped here.
+func (l *loop) event(ev uv.Event) {
+	switch ev := ev.(type) {
+	case uv.KeyPressEvent:
+		l.update(tea.KeyPressMsg(ev))
+	case uv.MouseClickEvent:
+		l.update(tea.MouseClickMsg(ev))
+	case uv.MouseReleaseEvent:
+		l.update(tea.MouseReleaseMsg(ev))
+	case uv.MouseWheelEvent:
+		l.update(tea.MouseWheelMsg(ev))
+	case uv.MouseMotionEvent:
+		l.update(tea.MouseMotionMsg(ev))
+	case uv.BackgroundColorEvent:
+		l.update(tea.BackgroundColorMsg(ev))
+	case uv.MultiEvent:
+		for _, e := range ev {
+			l.event(e)
+		}
+	}
+}
+
+// handle takes a message a command returned.
+func (l *loop) handle(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case nil:
+	case tea.QuitMsg:
+		l.quit = true
+	case tea.BatchMsg:
+		for _, cmd := range msg {
+			l.exec(cmd)
+		}
+	case carried:
+		panic(msg) // carried on to the session's goroutine, which logs it
+	default:
+		l.update(msg)
+	}
+}
+
+func (l *loop) update(msg tea.Msg) {
+	if l.quit {
+		return
+	}
+	m, cmd := l.model.Update(msg)
+	l.model = m
+	l.dirty = true
+	l.exec(cmd)
+}
+
+// exec runs cmd in a goroutine of its own, which ends when cmd returns: the
+// loop takes its message or, if the loop has ended, it is dropped.
+func (l *loop) exec(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() {
+		msg := recovered(cmd)
+		select {
+		case l.results <- msg:
+		case <-l.done:
+		}
+	}()
+}
+
+// carried is a panic on a goroutine the loop started, carried to the
+// session's goroutine with the stack where it happened.
+type carried struct {
+	value any
+	stack []byte
+}
+
+func (p carried) String() string { return fmt.Sprintf("%v\n%s", p.value, p.stack) }
+
+func recovered(cmd tea.Cmd) (msg tea.Msg) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = carried{value: r, stack: debug.Stack()}
+		}
+	}()
+	return cmd()
+}

@@ -1,0 +1,256 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// recorder is a model that notes every message it is given and shows the
+// last one; a message named in quitOn makes it quit, and "batch" starts
+// commands.
+type recorder struct {
+	mu   *sync.Mutex
+	got  *[]string
+	cmds map[string]tea.Cmd
+}
+
+func (r recorder) Init() tea.Cmd { return nil }
+
+func (r recorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	s := fmt.Sprint(msg)
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		s = "key " + k.String()
+	}
+	if m, ok := msg.(tea.MouseClickMsg); ok {
+		s = fmt.Sprintf("click %d,%d", m.X, m.Y)
+	}
+	if m, ok := msg.(tea.WindowSizeMsg); ok {
+		s = fmt.Sprintf("size %dx%d", m.Width, m.Height)
+	}
+	r.mu.Lock()
+	*r.got = append(*r.got, s)
+	r.mu.Unlock()
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		return r, r.cmds[k.String()]
+	}
+	return r, nil
+}
+
+func (r recorder) View() tea.View {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return tea.NewView(fmt.Sprintf("%d messages", len(*r.got)))
+}
+
+type loopRig struct {
+	t     *testing.T
+	l     *loop
+	in    *io.PipeWriter
+	mu    sync.Mutex
+	got   []string
+	out   strings.Builder
+	outMu sync.Mutex
+	quit  chan bool
+}
+
+func (g *loopRig) Write(p []byte) (int, error) {
+	g.outMu.Lock()
+	defer g.outMu.Unlock()
+	return g.out.Write(p)
+}
+
+func startLoop(t *testing.T, cmds map[string]tea.Cmd) *loopRig {
+	t.Helper()
+	g := &loopRig{t: t, quit: make(chan bool, 1)}
+	r, w := io.Pipe()
+	g.in = w
+	m := recorder{mu: &g.mu, got: &g.got, cmds: cmds}
+	g.l = newLoop(m, newFrameWriter(g, 80, 24), r)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { g.quit <- g.l.run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		_ = w.Close()
+		<-g.l.done
+	})
+	return g
+}
+
+// wait waits until the model has seen want, in order, and nothing else.
+func (g *loopRig) wait(want ...string) {
+	g.t.Helper()
+	waitSeen(g.t, &g.mu, &g.got, "all of "+strings.Join(want, " | "), func(got []string) bool {
+		return strings.Join(got, " | ") == strings.Join(want, " | ")
+	})
+}
+
+// waitLast waits until the last message the model saw is want.
+func (g *loopRig) waitLast(want string) {
+	g.t.Helper()
+	waitSeen(g.t, &g.mu, &g.got, "last "+want, func(got []string) bool {
+		return len(got) > 0 && got[len(got)-1] == want
+	})
+}
+
+// waitSeen waits until ok holds for the messages a recorder has seen.
+func waitSeen(t *testing.T, mu *sync.Mutex, got *[]string, want string, ok func([]string) bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		seen := slices.Clone(*got)
+		mu.Unlock()
+		if ok(seen) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the model saw %q, want %s", seen, want)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func (g *loopRig) send(s string) {
+	g.t.Helper()
+	if _, err := io.WriteString(g.in, s); err != nil {
+		g.t.Fatal(err)
+	}
+}
+
+func TestLoopDecodesInputAcrossReads(t *testing.T) {
+	g := startLoop(t, nil)
+	g.send("j")
+	g.wait("key j")
+	// An arrow key split between two reads is one key.
+	g.send("\x1b[")
+	g.send("B")
+	g.wait("key j", "key down")
+	// A lone ESC is the Escape key once the rest has had time to come.
+	g.send("\x1b")
+	g.wait("key j", "key down", "key esc")
+	// Several keys in one read, and an SGR mouse click.
+	g.send("kq\x1b[<0;5;3M")
+	g.wait("key j", "key down", "key esc", "key k", "key q", "click 4,2")
+	// A character split in the middle of its UTF-8 bytes.
+	g.send("\xc3")
+	g.send("\xa9")
+	g.wait("key j", "key down", "key esc", "key k", "key q", "click 4,2", "key é")
+}
+
+func TestLoopDropsWhatTheModelDoesNotHandle(t *testing.T) {
+	g := startLoop(t, nil)
+	// A focus report, a cursor position report, an unknown CSI, an APC
+	// string, then a key: only the key reaches the model.
+	g.send("\x1b[I\x1b[12;40R\x1b[99;99z\x1b_hostile\x1b\\x")
+	g.wait("key x")
+}
+
+func TestLoopBoundsAnUnendedSequence(t *testing.T) {
+	g := startLoop(t, nil)
+	// An OSC string that never ends, far larger than the bound. Were it
+	// held whole, the z after it would be swallowed too.
+	g.send("\x1b]11;")
+	for range 64 {
+		g.send(strings.Repeat("A", 1000))
+	}
+	g.send("z")
+	g.waitLast("key z")
+}
+
+func TestLoopRunsBatchesAndQuits(t *testing.T) {
+	type hello struct{}
+	g := startLoop(t, map[string]tea.Cmd{
+		"b": tea.Batch(func() tea.Msg { return hello{} }, func() tea.Msg { return hello{} }),
+		"q": tea.Quit,
+	})
+	g.send("b")
+	g.wait("key b", "{}", "{}")
+	g.send("q")
+	select {
+	case quit := <-g.quit:
+		if !quit {
+			t.Error("run says the context ended, not the model")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("tea.Quit did not end the loop")
+	}
+	if !strings.Contains(g.out.String(), "3 messages") {
+		t.Errorf("the screen never showed the batch's messages: %q", g.out.String())
+	}
+}
+
+func TestLoopCarriesACommandsPanicToItsCaller(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	var mu sync.Mutex
+	var got []string
+	m := recorder{mu: &mu, got: &got, cmds: map[string]tea.Cmd{"p": func() tea.Msg { panic("cmd boom") }}}
+	l := newLoop(m, newFrameWriter(io.Discard, 80, 24), r)
+	panicked := make(chan any, 1)
+	go func() {
+		defer func() { panicked <- recover() }()
+		l.run(context.Background())
+	}()
+	if _, err := io.WriteString(w, "p"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case v := <-panicked:
+		p, ok := v.(carried)
+		if !ok || !strings.Contains(p.String(), "cmd boom") || !strings.Contains(p.String(), "goroutine") {
+			t.Errorf("recovered %v, want the command's panic with its stack", v)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a command's panic was lost")
+	}
+}
+
+// gate is a visitor who has stopped reading until released.
+type gate struct {
+	open chan struct{}
+	out  strings.Builder
+}
+
+func (g *gate) Write(p []byte) (int, error) {
+	<-g.open
+	return g.out.Write(p)
+}
+
+func TestLoopResizesNeverBlock(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	var mu sync.Mutex
+	var got []string
+	out := &gate{open: make(chan struct{})}
+	l := newLoop(recorder{mu: &mu, got: &got}, newFrameWriter(out, 80, 24), r)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); <-l.done }()
+	go l.run(ctx)
+	// The loop is stuck writing its first frame; resizes still return at
+	// once, and only the latest is kept.
+	done := make(chan struct{})
+	go func() {
+		for i := range 1000 {
+			l.resize(100+i%7, 30)
+		}
+		l.resize(120, 40)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("resize blocked behind a stalled visitor")
+	}
+	close(out.open)
+	waitSeen(t, &mu, &got, "only the latest size", func(seen []string) bool {
+		return strings.Join(seen, " | ") == "size 120x40"
+	})
+}
