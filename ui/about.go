@@ -16,23 +16,20 @@ func (m Model) aboutWidth() int { return min(m.width-4, 96) }
 // (Skills, Education, …), so that nothing in the document is out of reach.
 func (m Model) aboutLines() []string {
 	w := m.aboutWidth()
-	c := m.get(w)
-	if c.about != nil {
-		return c.about
-	}
-	st := m.styles
-	var out []string
-	if h := m.doc.About.Heading; h != "" {
-		out = append(out, wrapRuns([]run{{text: h}}, w, "", withBase(st, st.Title))...)
-	}
-	out = append(out, m.blockLines(m.doc.About.Blocks, w)...)
-	for _, s := range m.doc.Sections {
-		out = append(out, "")
-		out = append(out, wrapRuns([]run{{text: s.Heading}}, w, "", withBase(st, st.Title))...)
-		out = append(out, m.blockLines(s.Blocks, w)...)
-	}
-	c.about = indent(out, "  ")
-	return c.about
+	return cached(m, w, slot{kind: slotAbout}, func() []string {
+		st := m.styles
+		var out []string
+		if h := m.doc.About.Heading; h != "" {
+			out = append(out, wrapRuns([]run{{text: h}}, w, "", withBase(st, st.Title))...)
+		}
+		out = append(out, m.blockLines(m.doc.About.Blocks, w)...)
+		for _, s := range m.doc.Sections {
+			out = append(out, "")
+			out = append(out, wrapRuns([]run{{text: s.Heading}}, w, "", withBase(st, st.Title))...)
+			out = append(out, m.blockLines(s.Blocks, w)...)
+		}
+		return indent(out, "  ")
+	})
 }
 
 func (m Model) helpLines() []string {
@@ -53,11 +50,9 @@ func (m Model) helpLines() []string {
 // window's width, the same line order every time.
 func (m Model) readerLines() []string {
 	w := max(content.MinWidth, m.width)
-	c := m.get(w)
-	if c.reader == nil {
-		c.reader = strings.Split(strings.TrimRight(m.doc.Text(w, m.now()), "\n"), "\n")
-	}
-	return c.reader
+	return cached(m, w, slot{kind: slotReader}, func() []string {
+		return strings.Split(strings.TrimRight(m.doc.Text(w, m.now()), "\n"), "\n")
+	})
 }
 
 func (m Model) renderReader() string {

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
@@ -11,31 +12,83 @@ import (
 	"github.com/resume-ssh/resume/content"
 )
 
-// cache holds what depends only on the document, a width, the theme and
-// the search query, so that a keypress re-renders without re-wrapping.
+// Wrapping text to a width is most of what drawing costs, and it depends
+// only on the document, the width, the theme, the search query and the
+// month (durations change with it). So it is done once per process for
+// each of those and shared by every model: the second visitor at a size
+// finds the first one's lines.
+
+// cache holds the wrapped lines for one cacheKey, built as they are asked
+// for.
 type cache struct {
-	key      cacheKey
-	detail   map[int][]string
-	about    []string
-	reader   []string
-	timeline *timeline
+	mu    sync.Mutex
+	items map[slot]any
 }
 
 type cacheKey struct {
+	doc   *content.Resume
 	width int
 	dark  bool
 	query string
-	month int // durations change with the month
+	month int
 }
 
-// get returns the cache, emptied when what it was built for has changed.
+// slot is one thing a cache holds: the about page, the reader's column,
+// the timeline, or a role's detail.
+type slot struct {
+	kind byte
+	role int
+}
+
+const (
+	slotDetail byte = iota
+	slotAbout
+	slotReader
+	slotTimeline
+)
+
+// maxCaches bounds the caches: a few widths in two themes, and whatever
+// visitors search for. When it is full the caches start again.
+const maxCaches = 256
+
+var caches = struct {
+	sync.Mutex
+	m map[cacheKey]*cache
+}{m: map[cacheKey]*cache{}}
+
+// get returns the cache for the model's document, theme, query and month
+// at width.
 func (m Model) get(width int) *cache {
 	now := m.now()
-	k := cacheKey{width: width, dark: m.dark, query: m.search.query, month: now.Year()*12 + int(now.Month())}
-	if m.cache.key != k {
-		*m.cache = cache{key: k, detail: map[int][]string{}}
+	k := cacheKey{doc: m.doc, width: width, dark: m.dark, query: m.search.query, month: now.Year()*12 + int(now.Month())}
+	caches.Lock()
+	defer caches.Unlock()
+	c := caches.m[k]
+	if c == nil {
+		if len(caches.m) >= maxCaches {
+			clear(caches.m)
+		}
+		c = &cache{items: map[slot]any{}}
+		caches.m[k] = c
 	}
-	return m.cache
+	return c
+}
+
+// cached returns what s holds in the cache for width, building it the
+// first time. Two models may build it at once; both get equal lines.
+func cached[T any](m Model, width int, s slot, build func() T) T {
+	c := m.get(width)
+	c.mu.Lock()
+	v, ok := c.items[s]
+	c.mu.Unlock()
+	if ok {
+		return v.(T)
+	}
+	out := build()
+	c.mu.Lock()
+	c.items[s] = out
+	c.mu.Unlock()
+	return out
 }
 
 // fit pads or cuts lines to exactly h lines of at most w cells.

@@ -41,8 +41,7 @@ const (
 )
 
 // Model is the browser's root model. It is a value: Update returns the
-// next one. Several copies share one render cache, which is only ever
-// touched from the program's own goroutine.
+// next one.
 type Model struct {
 	doc    *content.Resume
 	keys   *KeyMap // shared by every session
@@ -62,8 +61,7 @@ type Model struct {
 	search search
 	demo   demo
 
-	cache *cache
-	hay   []string // each role's searchable text
+	hay []string // each role's searchable text
 }
 
 // Option configures a Model.
@@ -101,7 +99,7 @@ func WithDark(dark bool) Option { return func(m *Model) { m.dark = dark } }
 func New(doc *content.Resume, opts ...Option) Model {
 	m := Model{
 		doc: doc, keys: defaultKeys(), dark: true, now: time.Now,
-		width: 80, height: 24, cache: &cache{},
+		width: 80, height: 24,
 		demo: demo{idle: 45 * time.Second, step: 6 * time.Second},
 	}
 	for _, o := range opts {
@@ -322,6 +320,10 @@ func (m Model) bodyHeight() int { return max(0, m.height-3) }
 // View draws the window: exactly as many lines as it is high, none wider
 // than it is wide.
 func (m Model) View() tea.View {
+	return memoised(m.viewKey(), m.draw)
+}
+
+func (m Model) draw() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion

@@ -217,29 +217,26 @@ func highlight(s, q string, style, matchStyle lipgloss.Style) string {
 // cached for the width, theme and query.
 func (m Model) detailLines() []string {
 	w := m.detailWidth()
-	c := m.get(w)
-	if lines, ok := c.detail[m.sel]; ok {
-		return lines
-	}
-	st, q := m.styles, m.search.query
-	r := m.doc.Roles[m.sel]
-	var out []string
-	out = append(out, wrapRuns(runs(content.Text{{Text: r.Title, Strong: true}}, q), w, "", withBase(st, st.Title))...)
-	if r.Organisation != "" {
-		out = append(out, wrapRuns(runs(content.Text{{Text: r.Organisation}}, q), w, "", withBase(st, st.Accent))...)
-	}
-	dates := r.DatesLine(m.now())
-	if r.Current() {
-		dates += " · current"
-	}
-	out = append(out, wrapRuns([]run{{text: dates}}, w, "", withBase(st, st.Dim))...)
-	out = append(out, m.blockLines(r.Notes, w)...)
-	if len(r.Highlights) > 0 {
-		out = append(out, "")
-		out = append(out, m.itemLines(r.Highlights, w, 0)...)
-	}
-	c.detail[m.sel] = out
-	return out
+	return cached(m, w, slot{kind: slotDetail, role: m.sel}, func() []string {
+		st, q := m.styles, m.search.query
+		r := m.doc.Roles[m.sel]
+		var out []string
+		out = append(out, wrapRuns(runs(content.Text{{Text: r.Title, Strong: true}}, q), w, "", withBase(st, st.Title))...)
+		if r.Organisation != "" {
+			out = append(out, wrapRuns(runs(content.Text{{Text: r.Organisation}}, q), w, "", withBase(st, st.Accent))...)
+		}
+		dates := r.DatesLine(m.now())
+		if r.Current() {
+			dates += " · current"
+		}
+		out = append(out, wrapRuns([]run{{text: dates}}, w, "", withBase(st, st.Dim))...)
+		out = append(out, m.blockLines(r.Notes, w)...)
+		if len(r.Highlights) > 0 {
+			out = append(out, "")
+			out = append(out, m.itemLines(r.Highlights, w, 0)...)
+		}
+		return out
+	})
 }
 
 // withBase is st with its plain text drawn in base instead.

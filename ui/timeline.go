@@ -25,10 +25,10 @@ const laneTop = 2
 
 func (m Model) chart() *timeline {
 	w := m.width - 2
-	c := m.get(w)
-	if c.timeline != nil {
-		return c.timeline
-	}
+	return cached(m, w, slot{kind: slotTimeline}, func() *timeline { return m.buildChart(w) })
+}
+
+func (m Model) buildChart(w int) *timeline {
 	roles := m.doc.Roles
 	now := m.now()
 	t := &timeline{first: now.Year(), last: now.Year()}
@@ -100,7 +100,6 @@ func (m Model) chart() *timeline {
 		ticks[x] = '┬'
 	}
 	t.axis, t.ticks = string(axis), string(ticks)
-	c.timeline = t
 	return t
 }
 

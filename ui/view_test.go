@@ -81,15 +81,7 @@ func TestGoldenScreens(t *testing.T) {
 func TestNothingOverflows(t *testing.T) {
 	docs := []*content.Resume{content.Default()}
 	for _, name := range []string{"../content/testdata/unicode.md", "../content/testdata/many.md", "../content/testdata/rich.md"} {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := content.ParseNamed(name, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, r)
+		docs = append(docs, mustParse(t, name))
 	}
 	for di, doc := range docs {
 		// The seed at every fifth width and height; the other documents
@@ -142,14 +134,7 @@ func TestNoColourStillShowsTheSelection(t *testing.T) {
 }
 
 func TestLinksAreHyperlinksWithVisibleURLs(t *testing.T) {
-	src, err := os.ReadFile("../content/testdata/rich.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := content.Parse(src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := mustParse(t, "../content/testdata/rich.md")
 	m := drive(New(doc, WithClock(clock)), 160, 50)
 	v := m.View().Content
 	if !strings.Contains(v, ansi.SetHyperlink("https://runbooks.example.com/t")) {

@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"sync"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/resume-ssh/resume/content"
+)
+
+// TestViewKeyCoversTheModel: every field of the model is in viewKey or is
+// named here with the reason it is not state of its own. A field added to
+// Model without either fails, so that screens are never shared between
+// models that differ.
+func TestViewKeyCoversTheModel(t *testing.T) {
+	notState := map[string]string{
+		"styles":         "follows dark",
+		"now":            "enters as the month",
+		"hay":            "derived from the document",
+		"search.matches": "derived from the document and the query",
+		"search.before":  "where esc returns to; not drawn",
+		"demo.idle":      "a timer's length; not drawn",
+		"demo.step":      "a timer's length; not drawn",
+		"demo.gen":       "tells stale timers apart; not drawn",
+		"demo.saved":     "where the tour returns to; not drawn",
+	}
+	inKey := map[string]string{
+		"search.typing": "typing", "search.query": "query",
+		"demo.on": "demoOn", "demo.touring": "touring", "demo.stepN": "tourStep",
+	}
+	key := reflect.TypeFor[viewKey]()
+	var check func(prefix string, typ reflect.Type)
+	check = func(prefix string, typ reflect.Type) {
+		for f := range typ.Fields() {
+			name := prefix + f.Name
+			if f.Type.Kind() == reflect.Struct && (f.Name == "search" || f.Name == "demo") {
+				check(name+".", f.Type)
+				continue
+			}
+			if _, ok := notState[name]; ok {
+				continue
+			}
+			keyName := name
+			if k, ok := inKey[name]; ok {
+				keyName = k
+			}
+			if _, ok := key.FieldByName(keyName); !ok {
+				t.Errorf("Model field %s is neither in viewKey nor known not to be state", name)
+			}
+		}
+	}
+	check("", reflect.TypeFor[Model]())
+}
+
+// TestMemoisedScreensAreTheDrawnOnes walks many models at random through
+// the browser, interleaved so that they find each other's screens in the
+// memo and each other's lines in the caches, and checks every screen
+// against one drawn afresh.
+func TestMemoisedScreensAreTheDrawnOnes(t *testing.T) {
+	walk(t, testDocs(t), 7, 3000)
+}
+
+func testDocs(t *testing.T) []*content.Resume {
+	return []*content.Resume{content.Default(), mustParse(t, "../content/testdata/many.md")}
+}
+
+// TestConcurrentSessionsShareSafely: sessions on their own goroutines
+// share the memo and the caches (run with -race).
+func TestConcurrentSessionsShareSafely(t *testing.T) {
+	docs := testDocs(t)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() { walk(t, docs, uint64(100+i), 400) })
+	}
+	wg.Wait()
+}
+
+func walk(t *testing.T, docs []*content.Resume, seed uint64, steps int) {
+	keys := []string{
+		"j", "k", "j", "j", "g", "G", "enter", "esc", "tab", "t", "a", "?",
+		"/", "e", "n", "g", "enter", "n", "N", "r", "pgdown", "ctrl+u", "3", "left", "right",
+	}
+	rng := rand.New(rand.NewPCG(seed, 11)) //nolint:gosec // a reproducible walk
+	var models []Model
+	for i := range 12 {
+		w, h := []int{80, 120, 60, 200}[i%4], []int{24, 40, 20, 60}[i%4]
+		m := New(docs[i%2], WithClock(clock), WithDark(i%3 != 0))
+		next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+		models = append(models, next.(Model))
+	}
+	for step := range steps {
+		i := rng.IntN(len(models))
+		m := models[i]
+		var msg tea.Msg = press(keys[rng.IntN(len(keys))])
+		switch rng.IntN(12) {
+		case 0:
+			msg = tea.MouseClickMsg{X: rng.IntN(m.width), Y: rng.IntN(m.height), Button: tea.MouseLeft}
+		case 1:
+			msg = tea.MouseWheelMsg{X: rng.IntN(m.width), Y: rng.IntN(m.height), Button: tea.MouseWheelDown}
+		case 2:
+			msg = tea.WindowSizeMsg{Width: 40 + rng.IntN(3)*40, Height: 12 + rng.IntN(3)*12}
+		}
+		next, _ := m.Update(msg)
+		models[i] = next.(Model)
+		if got, want := models[i].View(), models[i].draw(); got.Content != want.Content || got.MouseMode != want.MouseMode || got.WindowTitle != want.WindowTitle {
+			t.Errorf("seed %d step %d (%v): the memo gave a screen this model does not draw:\n%s\nwant:\n%s", seed, step, msg, got.Content, want.Content)
+			return
+		}
+	}
+}
+
+func TestMemoIsBounded(t *testing.T) {
+	m := New(content.Default(), WithClock(clock))
+	for w := 40; w < 256; w++ {
+		for h := 10; h < 96; h += 5 {
+			next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+			_ = next.View()
+		}
+	}
+	memo.Lock()
+	defer memo.Unlock()
+	if memo.bytes > memoBudget {
+		t.Errorf("the memo holds %d bytes, over its budget of %d", memo.bytes, memoBudget)
+	}
+	n := 0
+	for _, v := range memo.views {
+		n += len(v.Content)
+	}
+	if n != memo.bytes {
+		t.Errorf("the memo counts %d bytes but holds %d", memo.bytes, n)
+	}
+}
+
+func mustParse(t *testing.T, name string) *content.Resume {
+	t.Helper()
+	src, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := content.ParseNamed(name, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
