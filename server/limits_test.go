@@ -151,6 +151,19 @@ func TestSessionCaps(t *testing.T) {
 
 func (ts *testServer) browseFrom(t *testing.T, src string) *screen {
 	t.Helper()
+	_, sess := ts.ptySession(t, src)
+	stdout, _ := sess.StdoutPipe()
+	scr := readScreen(t, stdout, 80, 24)
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	return scr
+}
+
+// ptySession connects from src and opens a session with an 80×24 xterm
+// PTY; the connection is closed when the test ends, if not before.
+func (ts *testServer) ptySession(t *testing.T, src string) (*gossh.Client, *gossh.Session) {
+	t.Helper()
 	c, err := ts.dialFrom(src)
 	if err != nil {
 		t.Fatal(err)
@@ -163,12 +176,7 @@ func (ts *testServer) browseFrom(t *testing.T, src string) *screen {
 	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
 		t.Fatal(err)
 	}
-	stdout, _ := sess.StdoutPipe()
-	scr := readScreen(t, stdout, 80, 24)
-	if err := sess.Shell(); err != nil {
-		t.Fatal(err)
-	}
-	return scr
+	return c, sess
 }
 
 func TestPerSourceRate(t *testing.T) {
@@ -399,17 +407,7 @@ func TestWindowChangesNobodyReadsDoNotLeak(t *testing.T) {
 	runtime.GC()
 	base := runtime.NumGoroutine()
 	for range 5 {
-		c, err := ts.dialFrom("127.0.0.1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sess, err := c.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
-			t.Fatal(err)
-		}
+		c, sess := ts.ptySession(t, "127.0.0.1")
 		if err := sess.Start("version"); err != nil {
 			t.Fatal(err)
 		}

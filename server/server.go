@@ -106,6 +106,7 @@ type Server struct {
 	ssh     *ssh.Server
 	lim     *limiter
 	metrics *metrics
+	reclaim *reclaimer
 	proxy   proxyproto.ConnPolicyFunc
 	nextID  atomic.Uint64
 
@@ -135,7 +136,7 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	s := &Server{
 		cfg: cfg, doc: doc, log: logger.WithPrefix("ssh"),
 		sessions: map[*session]struct{}{}, lim: newLimiter(cfg.Limits, cfg.Now),
-		metrics: newMetrics(),
+		metrics: newMetrics(), reclaim: newReclaimer(),
 	}
 	if len(cfg.ProxyProtocolFrom) > 0 {
 		p, err := proxyproto.PolicyFromRanges(cfg.ProxyProtocolFrom, proxyproto.REQUIRE, proxyproto.REJECT)

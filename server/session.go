@@ -111,6 +111,8 @@ func (s *Server) handle(ss ssh.Session) {
 		_ = ss.Exit(1)
 		return
 	}
+	_, open := s.lim.counts()
+	s.reclaim.opened(open)
 	pty, _, isPty := ss.Pty()
 	term, window := "", ""
 	if isPty {
@@ -152,6 +154,8 @@ func (s *Server) handle(ss ssh.Session) {
 		s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
 			"bytes", sess.out.n.Load(), "status", status, "reason", sess.why())
 		_ = ss.Exit(status)
+		_, open := s.lim.counts()
+		s.reclaim.closed(open)
 	}()
 	if s.testHook != nil {
 		s.testHook()
