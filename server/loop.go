@@ -45,7 +45,7 @@ type loop struct {
 	fw    *frameWriter
 	in    io.Reader
 
-	input   chan []byte  // what the visitor typed, as read
+	input   chan []byte  // what the visitor typed, as read; see read
 	results chan tea.Msg // what finished commands returned
 	resized chan struct{}
 	done    chan struct{} // closed when run returns
@@ -63,7 +63,7 @@ type loop struct {
 func newLoop(model tea.Model, fw *frameWriter, in io.Reader) *loop {
 	return &loop{
 		model: model, fw: fw, in: in,
-		input:   make(chan []byte),
+		input:   make(chan []byte, inputQueue),
 		results: make(chan tea.Msg),
 		resized: make(chan struct{}, 1),
 		done:    make(chan struct{}),
@@ -176,10 +176,21 @@ func (l *loop) waitForRest() <-chan time.Time {
 	return l.esc.C
 }
 
-// read passes the visitor's input to the loop, as it arrives.
+// inputQueue is how many reads of input (up to readSize bytes each) may
+// wait for a busy loop.
+const (
+	inputQueue = 4
+	readSize   = 1024
+)
+
+// read passes the visitor's input to the loop as it arrives. It never
+// waits for the loop: input that arrives while the queue is full (a flood,
+// or typing while the loop is stuck writing to a client that stopped
+// reading) is dropped, whole reads at a time. Were it left unread, the SSH
+// channel would buffer up to its 2 MB window of it for every session.
 func (l *loop) read() {
 	defer close(l.input)
-	buf := make([]byte, 1024)
+	buf := make([]byte, readSize)
 	for {
 		n, err := l.in.Read(buf)
 		if n > 0 {
@@ -187,6 +198,7 @@ func (l *loop) read() {
 			case l.input <- append([]byte(nil), buf[:n]...):
 			case <-l.done:
 				return
+			default: // the loop is behind: drop it
 			}
 		}
 		if err != nil {

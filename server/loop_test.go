@@ -92,12 +92,20 @@ func (g *loopRig) wait(want ...string) {
 	})
 }
 
-// waitLast waits until the last message the model saw is want.
-func (g *loopRig) waitLast(want string) {
-	g.t.Helper()
-	waitSeen(g.t, &g.mu, &g.got, "last "+want, func(got []string) bool {
-		return len(got) > 0 && got[len(got)-1] == want
-	})
+// lastIs reports whether the last message the model saw becomes want
+// within d.
+func (g *loopRig) lastIs(want string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		g.mu.Lock()
+		ok := len(g.got) > 0 && g.got[len(g.got)-1] == want
+		g.mu.Unlock()
+		if ok {
+			return true
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return false
 }
 
 // waitSeen waits until ok holds for the messages a recorder has seen.
@@ -161,8 +169,56 @@ func TestLoopBoundsAnUnendedSequence(t *testing.T) {
 	for range 64 {
 		g.send(strings.Repeat("A", 1000))
 	}
-	g.send("z")
-	g.waitLast("key z")
+	// A read that finds the loop behind is dropped, so send until one
+	// gets through.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		g.send("z")
+		if g.lastIs("key z", 50*time.Millisecond) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the loop stopped taking input after an unended sequence")
+		}
+	}
+}
+
+// TestLoopInputNeverBacksUp: while the loop is stuck writing to a visitor
+// who stopped reading, whatever they send is still read (and dropped), so
+// that it never piles up in the SSH channel's buffers.
+func TestLoopInputNeverBacksUp(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	var mu sync.Mutex
+	var got []string
+	out := &gate{open: make(chan struct{})}
+	l := newLoop(recorder{mu: &mu, got: &got}, newFrameWriter(out, 80, 24), r)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); close(out.open); <-l.done }()
+	go l.run(ctx)
+	sent := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(w, io.LimitReader(endlessJ{}, 8<<20))
+		sent <- err
+	}()
+	select {
+	case err := <-sent:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("input backed up behind a loop stuck writing")
+	}
+}
+
+// endlessJ is an endless stream of j.
+type endlessJ struct{}
+
+func (endlessJ) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'j'
+	}
+	return len(p), nil
 }
 
 func TestLoopRunsBatchesAndQuits(t *testing.T) {
