@@ -69,16 +69,29 @@ func (g *loopRig) Write(p []byte) (int, error) {
 
 func startLoop(t *testing.T, cmds map[string]tea.Cmd) *loopRig {
 	t.Helper()
+	return startLoopTo(t, cmds, nil)
+}
+
+// startLoopTo starts a loop that draws to out, or to the rig when out is
+// nil.
+func startLoopTo(t *testing.T, cmds map[string]tea.Cmd, out io.Writer) *loopRig {
+	t.Helper()
 	g := &loopRig{t: t, quit: make(chan bool, 1)}
+	if out == nil {
+		out = g
+	}
 	r, w := io.Pipe()
 	g.in = w
 	m := recorder{mu: &g.mu, got: &g.got, cmds: cmds}
-	g.l = newLoop(m, newFrameWriter(g, 80, 24), r)
+	g.l = newLoop(m, newFrameWriter(out, 80, 24), r)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { g.quit <- g.l.run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		_ = w.Close()
+		if gt, ok := out.(*gate); ok {
+			gt.release()
+		}
 		<-g.l.done
 	})
 	return g
@@ -187,15 +200,8 @@ func TestLoopBoundsAnUnendedSequence(t *testing.T) {
 // who stopped reading, whatever they send is still read (and dropped), so
 // that it never piles up in the SSH channel's buffers.
 func TestLoopInputNeverBacksUp(t *testing.T) {
-	r, w := io.Pipe()
-	defer w.Close()
-	var mu sync.Mutex
-	var got []string
-	out := &gate{open: make(chan struct{})}
-	l := newLoop(recorder{mu: &mu, got: &got}, newFrameWriter(out, 80, 24), r)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer func() { cancel(); close(out.open); <-l.done }()
-	go l.run(ctx)
+	g := startLoopTo(t, nil, newGate())
+	w := g.in
 	sent := make(chan error, 1)
 	go func() {
 		_, err := io.Copy(w, io.LimitReader(endlessJ{}, 8<<20))
@@ -272,24 +278,22 @@ func TestLoopCarriesACommandsPanicToItsCaller(t *testing.T) {
 // gate is a visitor who has stopped reading until released.
 type gate struct {
 	open chan struct{}
-	out  strings.Builder
+	once sync.Once
 }
+
+func newGate() *gate { return &gate{open: make(chan struct{})} }
 
 func (g *gate) Write(p []byte) (int, error) {
 	<-g.open
-	return g.out.Write(p)
+	return len(p), nil
 }
 
+func (g *gate) release() { g.once.Do(func() { close(g.open) }) }
+
 func TestLoopResizesNeverBlock(t *testing.T) {
-	r, w := io.Pipe()
-	defer w.Close()
-	var mu sync.Mutex
-	var got []string
-	out := &gate{open: make(chan struct{})}
-	l := newLoop(recorder{mu: &mu, got: &got}, newFrameWriter(out, 80, 24), r)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer func() { cancel(); <-l.done }()
-	go l.run(ctx)
+	out := newGate()
+	g := startLoopTo(t, nil, out)
+	l := g.l
 	// The loop is stuck writing its first frame; resizes still return at
 	// once, and only the latest is kept.
 	done := make(chan struct{})
@@ -305,8 +309,8 @@ func TestLoopResizesNeverBlock(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("resize blocked behind a stalled visitor")
 	}
-	close(out.open)
-	waitSeen(t, &mu, &got, "only the latest size", func(seen []string) bool {
+	out.release()
+	waitSeen(t, &g.mu, &g.got, "only the latest size", func(seen []string) bool {
 		return strings.Join(seen, " | ") == "size 120x40"
 	})
 }
