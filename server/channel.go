@@ -36,6 +36,8 @@ type connState struct {
 	started     bool
 	pending     *ssh.Window    // the last window change while no browser ran
 	onResize    func(w, h int) // the running browser's, never blocking
+	onClose     func()         // the running browser's, never blocking
+	closed      bool           // the client has closed the session channel
 	conn        *guardedConn
 	key         netip.Prefix
 	inHandshake bool
@@ -63,6 +65,18 @@ func (st *connState) closeConn() {
 	st.mu.Unlock()
 	if c != nil {
 		_ = c.Close()
+	}
+}
+
+// channelClosed notes that the client closed the session channel, and
+// tells the running browser.
+func (st *connState) channelClosed() {
+	st.mu.Lock()
+	st.closed = true
+	f := st.onClose
+	st.mu.Unlock()
+	if f != nil {
+		f()
 	}
 }
 
@@ -113,9 +127,12 @@ func (c *filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error)
 		return nil, nil, err
 	}
 	out := make(chan *gossh.Request)
-	// Ends when the client closes the channel and reqs is closed.
+	// Ends when the client closes the channel and reqs is closed. A
+	// browser whose channel is closed ends then, not when the connection
+	// does: a client may keep the connection open.
 	go func() {
 		defer close(out)
+		defer c.st.channelClosed()
 		env := 0
 		for req := range reqs {
 			if fwd := c.filter(req, &env); fwd != nil {

@@ -500,3 +500,19 @@ func TestSanitize(t *testing.T) {
 		}
 	}
 }
+
+// TestClosingTheChannelEndsTheBrowser: a client may close its session and
+// keep the connection; the browser ends then, not at the idle timeout.
+func TestClosingTheChannelEndsTheBrowser(t *testing.T) {
+	ts := startServer(t, Config{})
+	sess, _, scr := ts.browse(t, 80, 24)
+	scr.waitFor("Principal Engineer")
+	_ = sess.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(ts.logs.String(), `reason="client closed"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the browser outlived its channel:\n%s", ts.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -205,12 +205,17 @@ func (s *Server) browse(sess *session, pty ssh.Pty) int {
 
 	st.mu.Lock()
 	st.onResize = l.resize
+	st.onClose = func() { sess.end(reasonClosed) }
+	gone := st.closed
 	st.mu.Unlock()
+	if gone {
+		sess.end(reasonClosed)
+	}
 	idle := s.idleTimer(sess, in)
 	limit := time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) })
 	quit := l.run(ctx)
 	st.mu.Lock()
-	st.onResize = nil
+	st.onResize, st.onClose = nil, nil
 	st.mu.Unlock()
 	idle.Stop()
 	limit.Stop()
