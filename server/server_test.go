@@ -516,3 +516,49 @@ func TestClosingTheChannelEndsTheBrowser(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestLightTerminalGetsTheLightPalette: the browser asks the terminal for
+// its background; a light answer redraws in the light palette.
+func TestLightTerminalGetsTheLightPalette(t *testing.T) {
+	ts := startServer(t, Config{})
+	sess, err := ts.dial(t).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sess.Close() })
+	if err := sess.Setenv("COLORTERM", "truecolor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.RequestPty("xterm-256color", 24, 80, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := &waitBuf{}
+	sess.Stdout = out
+	stdin, err := sess.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	const darkTitle, lightTitle = "38;2;184;166;255", "38;2;90;63;192" // #B8A6FF, #5A3FC0
+	waitOut := func(s string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for !out.has(s) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%q never came", s)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitOut(ansi.RequestBackgroundColor)
+	waitOut(darkTitle)
+	if out.has(lightTitle) {
+		t.Fatal("light colours before the terminal said it was light")
+	}
+	if _, err := io.WriteString(stdin, "\x1b]11;rgb:ffff/ffff/ffff\x1b\\"); err != nil {
+		t.Fatal(err)
+	}
+	waitOut(lightTitle)
+}
