@@ -13,13 +13,13 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// recorder is a model that notes every message it is given and shows the
-// last one; a message named in quitOn makes it quit, and "batch" starts
-// commands.
+// recorder is a model that notes every message it is given and shows how
+// many; a key named in cmds returns that command, and panicOn panics.
 type recorder struct {
-	mu   *sync.Mutex
-	got  *[]string
-	cmds map[string]tea.Cmd
+	mu      *sync.Mutex
+	got     *[]string
+	cmds    map[string]tea.Cmd
+	panicOn string // a key that makes Update panic
 }
 
 func (r recorder) Init() tea.Cmd { return nil }
@@ -39,6 +39,9 @@ func (r recorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	*r.got = append(*r.got, s)
 	r.mu.Unlock()
 	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if k.String() == r.panicOn {
+			panic("boom in an update")
+		}
 		return r, r.cmds[k.String()]
 	}
 	return r, nil
@@ -249,29 +252,45 @@ func TestLoopRunsBatchesAndQuits(t *testing.T) {
 	}
 }
 
-func TestLoopCarriesACommandsPanicToItsCaller(t *testing.T) {
-	r, w := io.Pipe()
-	defer w.Close()
-	var mu sync.Mutex
-	var got []string
-	m := recorder{mu: &mu, got: &got, cmds: map[string]tea.Cmd{"p": func() tea.Msg { panic("cmd boom") }}}
-	l := newLoop(m, newFrameWriter(io.Discard, 80, 24), r)
-	panicked := make(chan any, 1)
-	go func() {
-		defer func() { panicked <- recover() }()
-		l.run(context.Background())
-	}()
-	if _, err := io.WriteString(w, "p"); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case v := <-panicked:
-		p, ok := v.(carried)
-		if !ok || !strings.Contains(p.String(), "cmd boom") || !strings.Contains(p.String(), "goroutine") {
-			t.Errorf("recovered %v, want the command's panic with its stack", v)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("a command's panic was lost")
+// TestLoopCarriesPanicsToItsCaller: a panic in a command's goroutine or
+// in Update (which runs on a step's goroutine) reaches the goroutine that
+// called run, whose recover logs it, with the stack where it happened.
+func TestLoopCarriesPanicsToItsCaller(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cmd  tea.Cmd
+	}{
+		{"command", func() tea.Msg { panic("boom in a command") }},
+		{"update", nil}, // the recorder panics on "p" itself
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, w := io.Pipe()
+			defer w.Close()
+			var mu sync.Mutex
+			var got []string
+			m := recorder{mu: &mu, got: &got, cmds: map[string]tea.Cmd{"p": tc.cmd}}
+			if tc.cmd == nil {
+				m.panicOn = "p"
+			}
+			l := newLoop(m, newFrameWriter(io.Discard, 80, 24), r)
+			panicked := make(chan any, 1)
+			go func() {
+				defer func() { panicked <- recover() }()
+				l.run(context.Background())
+			}()
+			if _, err := io.WriteString(w, "p"); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case v := <-panicked:
+				p, ok := v.(carried)
+				if !ok || !strings.Contains(p.String(), "boom in a") || !strings.Contains(p.String(), "goroutine") {
+					t.Errorf("recovered %v, want the panic with its stack", v)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("the panic was lost")
+			}
+		})
 	}
 }
 
