@@ -24,8 +24,9 @@ import (
 //     itself is built on, with no per-session table;
 //   - wakes only when the visitor sends something, the window changes or a
 //     command the model started finishes;
-//   - draws once after all the messages that arrived together, through the
-//     frameWriter, which writes only what changed.
+//   - draws once after all the messages that arrived together, at most 60
+//     times a second, through the frameWriter, which writes only what
+//     changed.
 //
 // It understands the commands the browser returns: tea.Quit and tea.Batch,
 // and any command whose message is for the model itself.
@@ -39,13 +40,19 @@ const escWait = uv.DefaultEscTimeout
 // that opens an escape string and never ends it cannot grow it further.
 const maxPending = 4096
 
+// minFrame is the least time between two frames: 60 a second, as Bubble
+// Tea's renderer draws. A key after a pause is drawn at once; what arrives
+// faster (a burst of wheel events, or a client sending one byte per packet
+// to make the server draw flat out) is drawn together at the next frame,
+// so that no session can spend more than 60 draws a second of CPU.
+const minFrame = time.Second / 60
+
 // loop runs one visitor's browser.
 type loop struct {
 	model tea.Model
 	fw    *frameWriter
 	in    io.Reader
 
-	input   chan []byte  // what the visitor typed, as read; see read
 	results chan tea.Msg // what finished commands returned
 	resized chan struct{}
 	done    chan struct{} // closed when run returns
@@ -53,9 +60,17 @@ type loop struct {
 	mu   sync.Mutex
 	size [2]int // the latest window size, while resized is signalled
 
+	// What the visitor sent and the loop has not taken yet; see read.
+	inMu    sync.Mutex
+	inbox   []byte
+	inEnded bool
+	inReady chan struct{}
+
 	dec     uv.EventDecoder
 	pending []byte
 	esc     *time.Timer
+	frame   *time.Timer
+	drawn   time.Time // when the last frame was drawn
 	dirty   bool
 	quit    bool
 }
@@ -63,7 +78,7 @@ type loop struct {
 func newLoop(model tea.Model, fw *frameWriter, in io.Reader) *loop {
 	return &loop{
 		model: model, fw: fw, in: in,
-		input:   make(chan []byte, inputQueue),
+		inReady: make(chan struct{}, 1),
 		results: make(chan tea.Msg),
 		resized: make(chan struct{}, 1),
 		done:    make(chan struct{}),
@@ -93,23 +108,21 @@ func (l *loop) run(ctx context.Context) bool {
 	// closed as soon as the session's handler returns.
 	go l.read()
 	l.step(func() { l.exec(l.model.Init()); l.dirty = true })
-	var escC <-chan time.Time
-	input := l.input
+	var escC, frameC <-chan time.Time
 	for !l.quit {
 		var work func()
 		select {
 		case <-ctx.Done():
 			return false
-		case chunk, ok := <-input:
-			if !ok {
-				input = nil
-				work = func() { l.decode(true) }
-				break
-			}
-			work = func() {
-				l.pending = append(l.pending, chunk...)
-				l.decode(len(l.pending) > maxPending)
-			}
+		case <-frameC:
+			work = func() {} // draw what the last steps changed
+		case <-l.inReady:
+			l.inMu.Lock()
+			l.pending = append(l.pending, l.inbox...)
+			l.inbox = l.inbox[:0]
+			ended := l.inEnded
+			l.inMu.Unlock()
+			work = func() { l.decode(ended || len(l.pending) > maxPending) }
 		case <-escC:
 			work = func() { l.decode(true) }
 		case <-l.resized:
@@ -119,6 +132,7 @@ func (l *loop) run(ctx context.Context) bool {
 		}
 		l.step(work)
 		escC = l.waitForRest()
+		frameC = l.waitForFrame()
 	}
 	return true
 }
@@ -141,8 +155,8 @@ func (l *loop) step(work func()) {
 			}
 		}()
 		work()
-		if l.dirty && !l.quit {
-			l.dirty = false
+		if now := time.Now(); l.dirty && !l.quit && now.Sub(l.drawn) >= minFrame {
+			l.dirty, l.drawn = false, now
 			// A failed write needs nothing here: the connection is gone,
 			// or the stall timer is about to close it; either ends ctx.
 			_ = l.fw.draw(l.model.View())
@@ -163,6 +177,20 @@ func (l *loop) applySize() {
 	l.update(tea.WindowSizeMsg{Width: w, Height: h})
 }
 
+// waitForFrame arms the frame timer while a change waits to be drawn.
+func (l *loop) waitForFrame() <-chan time.Time {
+	if !l.dirty || l.quit {
+		return nil
+	}
+	wait := minFrame - time.Since(l.drawn)
+	if l.frame == nil {
+		l.frame = time.NewTimer(wait)
+	} else {
+		l.frame.Reset(wait)
+	}
+	return l.frame.C
+}
+
 // waitForRest arms the ESC timer while an incomplete sequence is pending.
 func (l *loop) waitForRest() <-chan time.Time {
 	if len(l.pending) == 0 {
@@ -176,30 +204,28 @@ func (l *loop) waitForRest() <-chan time.Time {
 	return l.esc.C
 }
 
-// inputQueue is how many reads of input (up to readSize bytes each) may
-// wait for a busy loop.
-const (
-	inputQueue = 4
-	readSize   = 1024
-)
+// maxInbox bounds what the visitor may send ahead of the loop.
+const maxInbox = 4096
 
 // read passes the visitor's input to the loop as it arrives. It never
-// waits for the loop: input that arrives while the queue is full (a flood,
-// or typing while the loop is stuck writing to a client that stopped
-// reading) is dropped, whole reads at a time. Were it left unread, the SSH
-// channel would buffer up to its 2 MB window of it for every session.
+// waits for the loop: a read that finds maxInbox bytes already waiting (a
+// flood, or typing while the loop is stuck writing to a client that
+// stopped reading) is dropped whole. Were input left unread instead, the
+// SSH channel would buffer up to its 2 MB window of it for every session.
+// A person cannot type 4 KB ahead of the screen; a paste that large is cut.
 func (l *loop) read() {
-	defer close(l.input)
-	buf := make([]byte, readSize)
+	buf := make([]byte, 1024)
 	for {
 		n, err := l.in.Read(buf)
-		if n > 0 {
-			select {
-			case l.input <- append([]byte(nil), buf[:n]...):
-			case <-l.done:
-				return
-			default: // the loop is behind: drop it
-			}
+		l.inMu.Lock()
+		if n > 0 && len(l.inbox)+n <= maxInbox {
+			l.inbox = append(l.inbox, buf[:n]...)
+		}
+		l.inEnded = err != nil
+		l.inMu.Unlock()
+		select {
+		case l.inReady <- struct{}{}:
+		default: // the loop has yet to take what is waiting
 		}
 		if err != nil {
 			return

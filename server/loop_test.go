@@ -54,20 +54,40 @@ func (r recorder) View() tea.View {
 }
 
 type loopRig struct {
-	t     *testing.T
-	l     *loop
-	in    *io.PipeWriter
-	mu    sync.Mutex
-	got   []string
-	out   strings.Builder
-	outMu sync.Mutex
-	quit  chan bool
+	t      *testing.T
+	l      *loop
+	in     *io.PipeWriter
+	mu     sync.Mutex
+	got    []string
+	out    strings.Builder
+	outMu  sync.Mutex
+	writes int
+	quit   chan bool
 }
 
 func (g *loopRig) Write(p []byte) (int, error) {
 	g.outMu.Lock()
 	defer g.outMu.Unlock()
+	g.writes++
 	return g.out.Write(p)
+}
+
+// waitOut waits until the screen has shown s.
+func (g *loopRig) waitOut(s string) {
+	g.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		g.outMu.Lock()
+		ok := strings.Contains(g.out.String(), s)
+		g.outMu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			g.t.Fatalf("the screen never showed %q", s)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 func startLoop(t *testing.T, cmds map[string]tea.Cmd) *loopRig {
@@ -238,6 +258,7 @@ func TestLoopRunsBatchesAndQuits(t *testing.T) {
 	})
 	g.send("b")
 	g.wait("key b", "{}", "{}")
+	g.waitOut("3 messages")
 	g.send("q")
 	select {
 	case quit := <-g.quit:
@@ -247,8 +268,29 @@ func TestLoopRunsBatchesAndQuits(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("tea.Quit did not end the loop")
 	}
-	if !strings.Contains(g.out.String(), "3 messages") {
-		t.Errorf("the screen never showed the batch's messages: %q", g.out.String())
+}
+
+// TestLoopDrawsAtMost60FramesASecond: a client sending one byte per
+// packet as fast as it can gets every key handled but no more than 60
+// frames a second, and the last frame shows everything.
+func TestLoopDrawsAtMost60FramesASecond(t *testing.T) {
+	g := startLoop(t, nil)
+	g.waitOut("0 messages")
+	start := time.Now()
+	g.outMu.Lock()
+	before := g.writes
+	g.outMu.Unlock()
+	const n = 2000
+	for range n {
+		g.send("j")
+	}
+	g.waitOut(fmt.Sprintf("%d messages", n))
+	elapsed := time.Since(start)
+	g.outMu.Lock()
+	frames := g.writes - before
+	g.outMu.Unlock()
+	if most := int(elapsed/minFrame) + 2; frames > most {
+		t.Errorf("%d frames in %v; at 60 a second there would be at most %d", frames, elapsed, most)
 	}
 }
 
