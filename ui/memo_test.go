@@ -113,14 +113,23 @@ func walk(t *testing.T, docs []*content.Resume, seed uint64, steps int) {
 	}
 }
 
+// TestMemoIsBounded: a client walking every window size (and page) fills
+// neither the memo nor the caches past their bounds.
 func TestMemoIsBounded(t *testing.T) {
 	m := New(content.Default(), WithClock(clock))
 	for w := 40; w < 256; w++ {
 		for h := 10; h < 96; h += 5 {
 			next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 			_ = next.View()
+			next, _ = next.Update(press("a"))
+			_ = next.View()
 		}
 	}
+	caches.Lock()
+	if n := len(caches.m); n > maxCaches {
+		t.Errorf("%d caches of wrapped lines, over the bound of %d", n, maxCaches)
+	}
+	caches.Unlock()
 	memo.Lock()
 	defer memo.Unlock()
 	if memo.bytes > memoBudget {
