@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -128,48 +129,92 @@ func sshArgs(t *testing.T, port string, extra ...string) []string {
 	}, append(extra, "127.0.0.1")...)
 }
 
+// pane is a command running in a tmux window of its own.
+type pane struct {
+	t    *testing.T
+	tmux string
+	sock string
+	logs fmt.Stringer // shown when something never appears; may be nil
+}
+
+// startPane runs cmdline in a w×h tmux window, then keeps the window open
+// for a minute so that its last screen can be read.
+func startPane(t *testing.T, name string, w, h int, cmdline string) *pane {
+	t.Helper()
+	p := &pane{t: t, tmux: needTool(t, "tmux"), sock: "resume-e2e-" + name}
+	p.tm("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h),
+		cmdline+"; echo EXIT=$?; sleep 60")
+	t.Cleanup(func() { _ = exec.Command(p.tmux, "-L", p.sock, "kill-server").Run() })
+	return p
+}
+
+func (p *pane) tm(args ...string) string {
+	p.t.Helper()
+	out, err := exec.Command(p.tmux, append([]string{"-L", p.sock}, args...)...).CombinedOutput()
+	if err != nil {
+		p.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (p *pane) screen() string { return p.tm("capture-pane", "-p", "-t", "e2e") }
+
+func (p *pane) keys(keys ...string) { p.tm(append([]string{"send-keys", "-t", "e2e"}, keys...)...) }
+
+func (p *pane) waitFor(want string) {
+	p.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(p.screen(), want) {
+		if time.Now().After(deadline) {
+			logs := ""
+			if p.logs != nil {
+				logs = "\nserver log:\n" + p.logs.String()
+			}
+			p.t.Fatalf("%q never appeared:\n%s%s", want, p.screen(), logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func TestEndToEndOpenSSHInTmux(t *testing.T) {
 	ssh := needTool(t, "ssh")
-	tmux := needTool(t, "tmux")
 	inst := startBinary(t)
-	sock := "resume-e2e-" + inst.port
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	cmdline := ssh + " " + strings.Join(sshArgs(t, inst.port), " ") + "; echo SSH-EXIT=$?; sleep 60"
-	tm("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", cmdline)
-	t.Cleanup(func() { _ = exec.Command(tmux, "-L", sock, "kill-server").Run() })
-	screen := func() string { return tm("capture-pane", "-p", "-t", "e2e") }
-	waitFor := func(want string) {
-		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for !strings.Contains(screen(), want) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%q never appeared:\n%s\nserver log:\n%s", want, screen(), inst.logs)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	waitFor("1 Principal Engineer")
-	waitFor("Infrastructure Practice Area…")
-	tm("send-keys", "-t", "e2e", "j", "j")
-	waitFor("▸ 3 Senior Systems Engineer")
-	waitFor("Focused on rapid prototyping")
-	tm("resize-window", "-t", "e2e", "-x", "70", "-y", "20")
-	waitFor("Infrastructure Practice Area - Compute") // the narrow list shows it whole
-	if s := screen(); strings.Contains(s, "│") || strings.Contains(s, "Focused on rapid") {
+	p := startPane(t, inst.port, 120, 40, ssh+" "+strings.Join(sshArgs(t, inst.port), " "))
+	p.logs = inst.logs
+	p.waitFor("1 Principal Engineer")
+	p.waitFor("Infrastructure Practice Area…")
+	p.keys("j", "j")
+	p.waitFor("▸ 3 Senior Systems Engineer")
+	p.waitFor("Focused on rapid prototyping")
+	p.tm("resize-window", "-t", "e2e", "-x", "70", "-y", "20")
+	p.waitFor("Infrastructure Practice Area - Compute") // the narrow list shows it whole
+	if s := p.screen(); strings.Contains(s, "│") || strings.Contains(s, "Focused on rapid") {
 		t.Errorf("narrow layout still shows the detail:\n%s", s)
 	}
-	tm("send-keys", "-t", "e2e", "/", "i", "P", "X", "E")
-	waitFor("1 match")
-	tm("send-keys", "-t", "e2e", "Enter")
-	waitFor("“iPXE”")
-	tm("send-keys", "-t", "e2e", "q")
-	waitFor("SSH-EXIT=0")
+	p.keys("/", "i", "P", "X", "E")
+	p.waitFor("1 match")
+	p.keys("Enter")
+	p.waitFor("“iPXE”")
+	p.keys("q")
+	p.waitFor("EXIT=0")
+}
+
+// TestEndToEndViewInTmux: resume view runs the same browser in a local
+// terminal, with no SSH.
+func TestEndToEndViewInTmux(t *testing.T) {
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startPane(t, "view-"+strconv.Itoa(os.Getpid()), 120, 40, "HOME="+t.TempDir()+" "+bin+" view")
+	p.waitFor("1 Principal Engineer")
+	p.keys("j", "j")
+	p.waitFor("▸ 3 Senior Systems Engineer")
+	p.waitFor("Focused on rapid prototyping")
+	p.keys("t")
+	p.waitFor("[timeline]")
+	p.keys("q")
+	p.waitFor("EXIT=0")
 }
 
 func TestEndToEndExportsOverOpenSSH(t *testing.T) {
