@@ -15,7 +15,7 @@ type Limits struct {
 	MaxHandshakes int
 	// MaxSessions caps concurrent sessions; 0 means 1,000: at the
 	// largest window the server allows, a thousand sessions measured
-	// under 200 MB resident, which fits a 512 MB machine with room to
+	// about 200 MB resident, which fits a 512 MB machine with room to
 	// spare (see the README's Performance section).
 	MaxSessions int
 	// MaxPerSource caps one source's concurrent sessions (IPv4 per
