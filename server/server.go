@@ -1,6 +1,8 @@
 // Package server serves the résumé over SSH: the browser to visitors with
 // a terminal, plain text to those without, and exports as commands. It is
-// the only package that knows SSH.
+// the only package that knows SSH: a charm.land/wish/v2 server, whose
+// sessions run the ui's Bubble Tea model under a loop of their own
+// (loop.go).
 package server
 
 import (
@@ -17,6 +19,7 @@ import (
 
 	"charm.land/log/v2"
 	"charm.land/ssh"
+	"charm.land/wish/v2"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/resume-ssh/resume/content"
@@ -145,36 +148,60 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		}
 		s.proxy = p
 	}
-	s.ssh = &ssh.Server{
-		Addr:             cfg.Addr,
-		Handler:          s.handle,
-		HandshakeTimeout: cfg.HandshakeTimeout,
+	srv, err := wish.NewServer(
+		wish.WithAddress(cfg.Addr),
+		hostKey(cfg.HostKey),
+		// Everyone is let in with no prompt: "none" (sshConfig), any key,
+		// and a keyboard-interactive round with no questions.
+		wish.WithPublicKeyAuth(func(ctx ssh.Context, _ ssh.PublicKey) bool {
+			stateOf(ctx).authenticated()
+			return true
+		}),
+		wish.WithKeyboardInteractiveAuth(func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+			stateOf(ctx).authenticated()
+			return true
+		}),
 		// The backstop: the session timer ends sessions politely first.
-		MaxTimeout: cfg.SessionTimeout + time.Minute,
-		// Everyone is let in with no prompt: "none", any key, and a
-		// keyboard-interactive round with no questions.
-		PublicKeyHandler: func(ctx ssh.Context, _ ssh.PublicKey) bool {
-			stateOf(ctx).authenticated()
-			return true
+		wish.WithMaxTimeout(cfg.SessionTimeout+time.Minute),
+		wish.WithMiddleware(s.serve),
+		func(srv *ssh.Server) error {
+			srv.HandshakeTimeout = cfg.HandshakeTimeout
+			srv.ConnCallback = s.admit
+			srv.ServerConfigCallback = s.sshConfig
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
+			// No port forwarding, no subsystems, no global requests.
+			srv.RequestHandlers = map[string]ssh.RequestHandler{}
+			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
+			srv.ConnectionFailedCallback = func(c net.Conn, err error) {
+				s.log.Debug("handshake failed", "remote", c.RemoteAddr().String(), "err", sanitize(err.Error()))
+				s.metrics.handshakes.Inc()
+				s.lim.penalise(sourceKey(c.RemoteAddr()))
+			}
+			return nil
 		},
-		KeyboardInteractiveHandler: func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
-			stateOf(ctx).authenticated()
-			return true
-		},
-		ConnCallback:         s.admit,
-		ServerConfigCallback: s.sshConfig,
-		ChannelHandlers:      map[string]ssh.ChannelHandler{"session": s.sessionChannel},
-		// No port forwarding, no subsystems, no global requests.
-		RequestHandlers:   map[string]ssh.RequestHandler{},
-		SubsystemHandlers: map[string]ssh.SubsystemHandler{},
-		ConnectionFailedCallback: func(c net.Conn, err error) {
-			s.log.Debug("handshake failed", "remote", c.RemoteAddr().String(), "err", sanitize(err.Error()))
-			s.metrics.handshakes.Inc()
-			s.lim.penalise(sourceKey(c.RemoteAddr()))
-		},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("ssh server: %w", err)
 	}
-	s.ssh.AddHostKey(cfg.HostKey)
+	s.ssh = srv
 	return s, nil
+}
+
+// hostKey serves key. (Without one, wish.NewServer would write a new key
+// to the working directory.)
+func hostKey(key gossh.Signer) ssh.Option {
+	return func(srv *ssh.Server) error {
+		srv.AddHostKey(key)
+		return nil
+	}
+}
+
+// serve is the end of the middleware chain: it serves every session.
+func (s *Server) serve(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		s.handle(sess)
+		next(sess)
+	}
 }
 
 // sshConfig lists only modern algorithms and lets every client in.
