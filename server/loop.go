@@ -69,6 +69,7 @@ type loop struct {
 	dec     uv.EventDecoder
 	pending []byte
 	esc     *time.Timer
+	inputAt time.Time // when input last arrived
 	frame   *time.Timer
 	drawn   time.Time // when the last frame was drawn
 	dirty   bool
@@ -122,6 +123,7 @@ func (l *loop) run(ctx context.Context) bool {
 			l.inbox = l.inbox[:0]
 			ended := l.inEnded
 			l.inMu.Unlock()
+			l.inputAt = time.Now()
 			work = func() { l.decode(ended || len(l.pending) > maxPending) }
 		case <-escC:
 			work = func() { l.decode(true) }
@@ -191,15 +193,18 @@ func (l *loop) waitForFrame() <-chan time.Time {
 	return l.frame.C
 }
 
-// waitForRest arms the ESC timer while an incomplete sequence is pending.
+// waitForRest arms the ESC timer while an incomplete sequence is pending:
+// it fires escWait after the input last arrived, however many other
+// events come in between.
 func (l *loop) waitForRest() <-chan time.Time {
 	if len(l.pending) == 0 {
 		return nil
 	}
+	wait := escWait - time.Since(l.inputAt)
 	if l.esc == nil {
-		l.esc = time.NewTimer(escWait)
+		l.esc = time.NewTimer(wait)
 	} else {
-		l.esc.Reset(escWait)
+		l.esc.Reset(wait)
 	}
 	return l.esc.C
 }

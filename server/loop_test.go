@@ -375,3 +375,25 @@ func TestLoopResizesNeverBlock(t *testing.T) {
 		return strings.Join(seen, " | ") == "size 120x40"
 	})
 }
+
+// TestLoopEscapeIsNotHeldByOtherEvents: a lone ESC counts as the Escape
+// key once escWait has passed since it came, even while resizes keep the
+// loop busy.
+func TestLoopEscapeIsNotHeldByOtherEvents(t *testing.T) {
+	g := startLoop(t, nil)
+	g.send("\x1b")
+	for i := range 60 { // 0.6 s of resizes, 12 escWaits
+		g.l.resize(80+i%2, 24)
+		time.Sleep(10 * time.Millisecond)
+	}
+	g.l.resize(120, 40)
+	waitSeen(t, &g.mu, &g.got, "the last size", func(got []string) bool {
+		return len(got) > 0 && got[len(got)-1] == "size 120x40"
+	})
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	esc := slices.Index(g.got, "key esc")
+	if esc < 0 || esc > len(g.got)-10 {
+		t.Errorf("Escape came only as the resizes stopped: %q", g.got)
+	}
+}
