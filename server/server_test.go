@@ -562,3 +562,23 @@ func TestLightTerminalGetsTheLightPalette(t *testing.T) {
 	}
 	waitOut(lightTitle)
 }
+
+// TestMouseOverSSH: a click on a role and a wheel turn, as a terminal
+// encodes them (SGR), reach the browser over SSH.
+func TestMouseOverSSH(t *testing.T) {
+	ts := startServer(t, Config{})
+	_, stdin, scr := ts.browse(t, 120, 40)
+	scr.waitFor("Principal Engineer")
+	// The third role's title row: two header rows, then two rows a role.
+	x, y := 5, 2+2*2
+	if _, err := fmt.Fprintf(stdin, "\x1b[<0;%d;%dM\x1b[<0;%d;%dm", x+1, y+1, x+1, y+1); err != nil {
+		t.Fatal(err)
+	}
+	scr.waitFor("▸ 3 Senior Systems Engineer")
+	scr.waitFor("Focused on rapid prototyping")
+	// A wheel turn over the list moves the selection on.
+	if _, err := fmt.Fprintf(stdin, "\x1b[<65;%d;%dM", x+1, y+1); err != nil {
+		t.Fatal(err)
+	}
+	scr.waitFor("▸ 4 Compute Systems Engineering Manager")
+}
