@@ -50,8 +50,9 @@ func (f *frameWriter) draw(v tea.View) error {
 	if !f.started {
 		f.started = true
 		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor + ansi.EraseEntireScreen)
-		// Ask for the background colour now rather than on the program's
-		// next tick, so that a light terminal gets its palette at once.
+		// Ask for the background colour with the first frame: the model's
+		// own request (from Init) is a Bubble Tea command the loop cannot
+		// send, and a light terminal should get its palette at once.
 		b.WriteString(ansi.RequestBackgroundColor)
 		if v.WindowTitle != "" {
 			b.WriteString(ansi.SetWindowTitle(v.WindowTitle))

@@ -31,7 +31,7 @@ func (m Model) helpModel(width int) help.Model {
 }
 
 // Styles is the browser's palette, in a light or a dark variant. Colours
-// are written in full; the program's own colour profile (one per visitor)
+// are written in full; the output's colour profile (one per visitor)
 // turns them into what that terminal can show, or drops them.
 type Styles struct {
 	Title, Accent, Dim, Text  lipgloss.Style
