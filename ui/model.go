@@ -106,10 +106,7 @@ func New(doc *content.Resume, opts ...Option) Model {
 		o(&m)
 	}
 	m.setTheme(m.dark)
-	m.hay = make([]string, len(doc.Roles))
-	for i, r := range doc.Roles {
-		m.hay[i] = haystack(r)
-	}
+	m.hay = haystacks(doc)
 	return m
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
@@ -19,6 +20,31 @@ type search struct {
 	query   string
 	matches []int // roles whose text contains the query
 	before  int   // the selection when the field opened, for esc
+}
+
+// The searchable text of a document's roles, built once per document and
+// shared (read-only) by every model: a server builds a model per visitor.
+// Few documents are ever in use; a process that parses many starts again.
+var hays = struct {
+	sync.Mutex
+	m map[*content.Resume][]string
+}{m: map[*content.Resume][]string{}}
+
+func haystacks(doc *content.Resume) []string {
+	hays.Lock()
+	defer hays.Unlock()
+	if h, ok := hays.m[doc]; ok {
+		return h
+	}
+	if len(hays.m) >= 16 {
+		clear(hays.m)
+	}
+	h := make([]string, len(doc.Roles))
+	for i, r := range doc.Roles {
+		h[i] = haystack(r)
+	}
+	hays.m[doc] = h
+	return h
 }
 
 // haystack is everything in a role that search reads.
