@@ -191,7 +191,7 @@ func (s *Server) browse(sess *session, pty ssh.Pty) int {
 	in.touch(s.cfg.Now())
 	// Colours are written in full and brought down to what this visitor's
 	// terminal shows, or dropped.
-	fw := newFrameWriter(&colorprofile.Writer{Forward: &sess.out, Profile: colorprofile.Env(env)}, w, h)
+	fw := newFrameWriter(profileWriter{out: &sess.out, profile: colorprofile.Env(env)}, w, h)
 	l := newLoop(ui.New(s.doc, ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb")), fw, in)
 	ctx, stop := context.WithCancel(ss.Context())
 	defer stop()
