@@ -33,7 +33,6 @@ func envAllowed(key string) bool {
 type connState struct {
 	mu          sync.Mutex
 	sessions    int
-	started     bool
 	pending     *ssh.Window    // the last window change while no browser ran
 	onResize    func(w, h int) // the running browser's, never blocking
 	onClose     func()         // the running browser's, never blocking
@@ -41,7 +40,6 @@ type connState struct {
 	conn        *guardedConn
 	key         netip.Prefix
 	inHandshake bool
-	sessionOpen bool
 	deadline    *time.Timer
 }
 
@@ -100,11 +98,8 @@ func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan
 	st.mu.Lock()
 	st.sessions++
 	n := st.sessions
-	if n == 1 {
-		st.sessionOpen = true
-		if st.deadline != nil {
-			st.deadline.Stop()
-		}
+	if n == 1 && st.deadline != nil {
+		st.deadline.Stop()
 	}
 	st.mu.Unlock()
 	if n > 1 {
@@ -211,22 +206,14 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 			hostile()
 			return nil
 		}
-		c.markStarted()
 		return req
 	case "shell":
-		c.markStarted()
 		return req
 	case "auth-agent-req@openssh.com", "x11-req", "subsystem":
 		refuse()
 		return nil
 	}
 	return req
-}
-
-func (c *filteredChannel) markStarted() {
-	c.st.mu.Lock()
-	c.st.started = true
-	c.st.mu.Unlock()
 }
 
 type ptyReq struct {

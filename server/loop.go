@@ -184,13 +184,7 @@ func (l *loop) waitForFrame() <-chan time.Time {
 	if !l.dirty || l.quit {
 		return nil
 	}
-	wait := minFrame - time.Since(l.drawn)
-	if l.frame == nil {
-		l.frame = time.NewTimer(wait)
-	} else {
-		l.frame.Reset(wait)
-	}
-	return l.frame.C
+	return rearm(&l.frame, minFrame-time.Since(l.drawn))
 }
 
 // waitForRest arms the ESC timer while an incomplete sequence is pending:
@@ -200,13 +194,17 @@ func (l *loop) waitForRest() <-chan time.Time {
 	if len(l.pending) == 0 {
 		return nil
 	}
-	wait := escWait - time.Since(l.inputAt)
-	if l.esc == nil {
-		l.esc = time.NewTimer(wait)
+	return rearm(&l.esc, escWait-time.Since(l.inputAt))
+}
+
+// rearm sets *t, made on first use, to fire after wait.
+func rearm(t **time.Timer, wait time.Duration) <-chan time.Time {
+	if *t == nil {
+		*t = time.NewTimer(wait)
 	} else {
-		l.esc.Reset(wait)
+		(*t).Reset(wait)
 	}
-	return l.esc.C
+	return (*t).C
 }
 
 // maxInbox bounds what the visitor may send ahead of the loop.

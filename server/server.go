@@ -359,7 +359,7 @@ func (g *guardedConn) Close() error {
 // counts it against its source.
 func (g *guardedConn) expire() {
 	g.st.mu.Lock()
-	open := g.st.sessionOpen
+	open := g.st.sessions > 0
 	g.st.mu.Unlock()
 	if open {
 		return
