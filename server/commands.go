@@ -36,7 +36,7 @@ func (s *Server) command(args []string, out, errOut io.Writer) int {
 	}
 	switch name {
 	case "json":
-		js, err := s.doc.JSON()
+		js, err := s.json()
 		if err != nil {
 			fmt.Fprintln(errOut, "internal error")
 			return 1

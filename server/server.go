@@ -105,6 +105,7 @@ const (
 type Server struct {
 	cfg     Config
 	doc     *content.Resume
+	json    func() ([]byte, error) // the document's JSON export, made once
 	log     *log.Logger
 	ssh     *ssh.Server
 	lim     *limiter
@@ -137,7 +138,7 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		logger = log.New(nil)
 	}
 	s := &Server{
-		cfg: cfg, doc: doc, log: logger.WithPrefix("ssh"),
+		cfg: cfg, doc: doc, json: sync.OnceValues(doc.JSON), log: logger.WithPrefix("ssh"),
 		sessions: map[*session]struct{}{}, lim: newLimiter(cfg.Limits, cfg.Now),
 		metrics: newMetrics(), reclaim: newReclaimer(),
 	}
