@@ -76,11 +76,7 @@ func benchSessions(b *testing.B, w, h int) {
 	b.ResetTimer()
 	for range b.N {
 		start := time.Now()
-		c := ts.dial(b)
-		sess, err := c.NewSession()
-		if err != nil {
-			b.Fatal(err)
-		}
+		sess := ts.session(b)
 		if err := sess.RequestPty("xterm-256color", h, w, nil); err != nil {
 			b.Fatal(err)
 		}

@@ -83,6 +83,18 @@ func (ts *testServer) dial(t testing.TB) *gossh.Client {
 	return ts.dialConfig(t, &gossh.ClientConfig{User: "visitor", HostKeyCallback: gossh.FixedHostKey(ts.HostKey()), Timeout: 10 * time.Second})
 }
 
+// session opens a session on a new connection; both close when the test
+// ends, if not before.
+func (ts *testServer) session(t testing.TB) *gossh.Session {
+	t.Helper()
+	sess, err := ts.dial(t).NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sess.Close() })
+	return sess
+}
+
 func (ts *testServer) dialConfig(t testing.TB, cfg *gossh.ClientConfig) *gossh.Client {
 	t.Helper()
 	c, err := gossh.Dial("tcp", ts.addr, cfg)
@@ -96,13 +108,11 @@ func (ts *testServer) dialConfig(t testing.TB, cfg *gossh.ClientConfig) *gossh.C
 // run runs a command without a PTY and returns stdout, stderr and status.
 func (ts *testServer) run(t *testing.T, cmd string) (string, string, int) {
 	t.Helper()
-	sess, err := ts.dial(t).NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := ts.session(t)
 	defer sess.Close()
 	var out, errOut bytes.Buffer
 	sess.Stdout, sess.Stderr = &out, &errOut
+	var err error
 	if cmd == "" {
 		err = sess.Shell()
 		if err == nil {
@@ -164,11 +174,7 @@ func (s *screen) waitFor(want string) {
 
 func (ts *testServer) browse(t *testing.T, w, h int) (*gossh.Session, io.WriteCloser, *screen) {
 	t.Helper()
-	sess, err := ts.dial(t).NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sess.Close() })
+	sess := ts.session(t)
 	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
@@ -390,11 +396,7 @@ func TestWindowSizesAreClamped(t *testing.T) {
 
 func TestWindowChangeBeforeShellDoesNotHang(t *testing.T) {
 	ts := startServer(t, Config{})
-	sess, err := ts.dial(t).NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := ts.session(t)
 	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -435,11 +437,7 @@ func TestOneSessionPerConnection(t *testing.T) {
 
 func TestEnvironmentIsBounded(t *testing.T) {
 	ts := startServer(t, Config{})
-	sess, err := ts.dial(t).NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := ts.session(t)
 	if err := sess.Setenv("LD_PRELOAD", "/tmp/x.so"); err == nil {
 		t.Error("LD_PRELOAD was accepted")
 	}
@@ -521,11 +519,7 @@ func TestClosingTheChannelEndsTheBrowser(t *testing.T) {
 // its background; a light answer redraws in the light palette.
 func TestLightTerminalGetsTheLightPalette(t *testing.T) {
 	ts := startServer(t, Config{})
-	sess, err := ts.dial(t).NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sess.Close() })
+	sess := ts.session(t)
 	if err := sess.Setenv("COLORTERM", "truecolor"); err != nil {
 		t.Fatal(err)
 	}
