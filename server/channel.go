@@ -1,10 +1,7 @@
 package server
 
 import (
-	"net/netip"
 	"strings"
-	"sync"
-	"time"
 
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
@@ -28,92 +25,21 @@ func envAllowed(key string) bool {
 	return strings.HasPrefix(key, "LC_")
 }
 
-// connState is what the request filter learns about a connection's one
-// session before the handler runs.
-type connState struct {
-	mu          sync.Mutex
-	sessions    int
-	pending     *ssh.Window    // the last window change while no browser ran
-	onResize    func(w, h int) // the running browser's, never blocking
-	onClose     func()         // the running browser's, never blocking
-	closed      bool           // the client has closed the session channel
-	conn        *guardedConn
-	key         netip.Prefix
-	inHandshake bool
-	deadline    *time.Timer
-}
-
-// authenticated moves the connection out of the handshake count.
-func (st *connState) authenticated() {
-	st.mu.Lock()
-	was := st.inHandshake
-	st.inHandshake = false
-	conn := st.conn
-	st.mu.Unlock()
-	if was && conn != nil {
-		conn.srv.lim.handshakeDone(st.key)
-	}
-}
-
-// closeConn drops the whole connection, which unblocks any write waiting
-// on a client that has stopped reading.
-func (st *connState) closeConn() {
-	st.mu.Lock()
-	c := st.conn
-	st.mu.Unlock()
-	if c != nil {
-		_ = c.Close()
-	}
-}
-
-// channelClosed notes that the client closed the session channel, and
-// tells the running browser.
-func (st *connState) channelClosed() {
-	st.mu.Lock()
-	st.closed = true
-	f := st.onClose
-	st.mu.Unlock()
-	if f != nil {
-		f()
-	}
-}
-
-type connKey struct{}
-
-func stateOf(ctx ssh.Context) *connState {
-	ctx.Lock()
-	defer ctx.Unlock()
-	if st, ok := ctx.Value(connKey{}).(*connState); ok {
-		return st
-	}
-	st := &connState{}
-	ctx.SetValue(connKey{}, st)
-	return st
-}
-
 // sessionChannel accepts one session channel per connection and filters
 // its requests before charm.land/ssh sees them.
 func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
-	st := stateOf(ctx)
-	st.mu.Lock()
-	st.sessions++
-	n := st.sessions
-	if n == 1 && st.deadline != nil {
-		st.deadline.Stop()
-	}
-	st.mu.Unlock()
-	if n > 1 {
-		s.lim.penalise(st.key)
+	c := connOf(ctx)
+	if !c.openSession() {
+		s.charge(c.key, c.RemoteAddr(), s.cfg.Limits.Penalty, chargeRequest)
 		_ = newChan.Reject(gossh.ResourceShortage, "one session per connection")
 		return
 	}
-	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan, srv: s, st: st}, ctx)
+	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan, c: c}, ctx)
 }
 
 type filteredChannel struct {
 	gossh.NewChannel
-	srv *Server
-	st  *connState
+	c *conn
 }
 
 func (c *filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
@@ -127,7 +53,7 @@ func (c *filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error)
 	// does: a client may keep the connection open.
 	go func() {
 		defer close(out)
-		defer c.st.channelClosed()
+		defer c.c.channelClosed()
 		env := 0
 		for req := range reqs {
 			if fwd := c.filter(req, &env); fwd != nil {
@@ -148,8 +74,9 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 	}
 	// A request that is malformed or over a limit is hostile, not a
 	// preference: it counts against the source.
+	srv := c.c.srv
 	hostile := func() {
-		c.srv.lim.penalise(c.st.key)
+		srv.charge(c.c.key, c.c.RemoteAddr(), srv.cfg.Limits.Penalty, chargeRequest)
 		refuse()
 	}
 	switch req.Type {
@@ -171,7 +98,7 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 			hostile()
 			return nil
 		}
-		p.Columns, p.Rows = c.srv.clampU(p.Columns, p.Rows)
+		p.Columns, p.Rows = srv.clampU(p.Columns, p.Rows)
 		req.Payload = gossh.Marshal(p)
 		return req
 	case "window-change":
@@ -180,22 +107,14 @@ func (c *filteredChannel) filter(req *gossh.Request, env *int) *gossh.Request {
 			hostile()
 			return nil
 		}
-		w.Columns, w.Rows = c.srv.clampU(w.Columns, w.Rows)
+		w.Columns, w.Rows = srv.clampU(w.Columns, w.Rows)
 		// Window changes never reach charm.land/ssh: its window channel
 		// has one slot, which the pty request already fills, so a change
 		// that nobody reads (before the shell, in a command, as a browser
 		// ends) would block its request loop, and leak it, for good. The
 		// running browser gets them here, without blocking; otherwise the
 		// latest is kept for the browser to start at.
-		c.st.mu.Lock()
-		resize := c.st.onResize
-		if resize == nil {
-			c.st.pending = &ssh.Window{Width: int(w.Columns), Height: int(w.Rows)}
-		}
-		c.st.mu.Unlock()
-		if resize != nil {
-			resize(int(w.Columns), int(w.Rows))
-		}
+		c.c.windowChanged(int(w.Columns), int(w.Rows))
 		if req.WantReply {
 			_ = req.Reply(true, nil)
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"net"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -52,10 +53,16 @@ func FuzzCommand(f *testing.F) {
 	})
 }
 
-// filterOnce runs one request through a fresh connection's filter.
-func filterOnce(s *Server, st *connState, env *int, typ string, payload []byte) *gossh.Request {
-	c := &filteredChannel{srv: s, st: st}
-	return c.filter(&gossh.Request{Type: typ, Payload: payload}, env)
+// fuzzConn is a connection for the request filter alone: no SSH runs on it.
+func fuzzConn(t *testing.T, s *Server) *conn {
+	a, b := net.Pipe()
+	t.Cleanup(func() { a.Close(); b.Close() })
+	return &conn{Conn: a, srv: s}
+}
+
+// filterOnce runs one request through a connection's filter.
+func filterOnce(c *conn, env *int, typ string, payload []byte) *gossh.Request {
+	return (&filteredChannel{c: c}).filter(&gossh.Request{Type: typ, Payload: payload}, env)
 }
 
 // FuzzEnvRequest: no payload gets more than maxEnv variables in, nor one
@@ -68,11 +75,11 @@ func FuzzEnvRequest(f *testing.F) {
 	s := fuzzServer(f)
 	f.Fuzz(func(t *testing.T, key, value string, repeat int) {
 		repeat = 1 + abs(repeat)%40
-		st, env := &connState{}, 0
+		st, env := fuzzConn(t, s), 0
 		accepted := 0
 		for range repeat {
 			payload := gossh.Marshal(struct{ Key, Value string }{key, value})
-			if filterOnce(s, st, &env, "env", payload) != nil {
+			if filterOnce(st, &env, "env", payload) != nil {
 				accepted++
 			}
 		}
@@ -80,7 +87,7 @@ func FuzzEnvRequest(f *testing.F) {
 			t.Fatalf("%q=%q ×%d: %d accepted", key, value, repeat, accepted)
 		}
 		// Raw bytes that are not an env payload at all.
-		_ = filterOnce(s, st, &env, "env", []byte(key))
+		_ = filterOnce(st, &env, "env", []byte(key))
 	})
 }
 
@@ -100,11 +107,11 @@ func FuzzWindowSize(f *testing.F) {
 	f.Add(uint32(1<<31), uint32(1<<32-1), strings.Repeat("t", 100), false)
 	s := fuzzServer(f)
 	f.Fuzz(func(t *testing.T, w, h uint32, term string, started bool) {
-		st, env := &connState{}, 0
+		st, env := fuzzConn(t, s), 0
 		if started {
 			st.onResize = func(w, h int) { checkClamped(t, uint32(w), uint32(h)) } //nolint:gosec // clamped
 		}
-		if req := filterOnce(s, st, &env, "pty-req", gossh.Marshal(ptyReq{Term: term, Columns: w, Rows: h})); req != nil {
+		if req := filterOnce(st, &env, "pty-req", gossh.Marshal(ptyReq{Term: term, Columns: w, Rows: h})); req != nil {
 			var p ptyReq
 			if err := gossh.Unmarshal(req.Payload, &p); err != nil {
 				t.Fatal(err)
@@ -114,7 +121,7 @@ func FuzzWindowSize(f *testing.F) {
 				t.Fatalf("TERM of %d bytes let through", len(p.Term))
 			}
 		}
-		if req := filterOnce(s, st, &env, "window-change", gossh.Marshal(winReq{Columns: w, Rows: h})); req != nil {
+		if req := filterOnce(st, &env, "window-change", gossh.Marshal(winReq{Columns: w, Rows: h})); req != nil {
 			var p winReq
 			if err := gossh.Unmarshal(req.Payload, &p); err != nil {
 				t.Fatal(err)
@@ -124,8 +131,8 @@ func FuzzWindowSize(f *testing.F) {
 		if st.pending != nil {
 			checkClamped(t, uint32(st.pending.Width), uint32(st.pending.Height)) //nolint:gosec // clamped
 		}
-		_ = filterOnce(s, st, &env, "pty-req", []byte(term))
-		_ = filterOnce(s, st, &env, "window-change", []byte(term))
+		_ = filterOnce(st, &env, "pty-req", []byte(term))
+		_ = filterOnce(st, &env, "window-change", []byte(term))
 	})
 }
 

@@ -10,9 +10,18 @@ import (
 // Limits bounds what the open internet can take from the server. The zero
 // value of each field is its default.
 type Limits struct {
-	// MaxHandshakes caps connections still in the handshake, server-wide;
-	// 0 means 64. Each source may hold a quarter of them.
+	// MaxHandshakes caps connections in the key exchange (before the
+	// server's reply, where the CPU goes), server-wide; 0 means 64. Each
+	// source may hold a quarter of them. A person reading the host-key
+	// prompt is past this phase and not counted here.
 	MaxHandshakes int
+	// LoginMemory bounds the memory of all connections not yet
+	// authenticated, most of them people reading the host-key prompt,
+	// in bytes; 0 means DefaultLoginMemory. It is turned into a count
+	// at WaitingConnBytes each. Each source may hold a quarter of them,
+	// and never fewer than MaxPerSource, so that a room behind one
+	// address can all read the prompt at once.
+	LoginMemory int64
 	// MaxSessions caps concurrent sessions; 0 means 1,000: at the
 	// largest window the server allows, a thousand sessions measured
 	// about 200 MB resident, which fits a 512 MB machine with room to
@@ -25,10 +34,18 @@ type Limits struct {
 	// open, with as many at once; 0 means 120, so that a conference room
 	// behind one NAT address gets in together.
 	PerSourceRate int
-	// Penalty is how long a source that misbehaves (handshake failures or
-	// timeouts, oversized or malformed requests) is slowed for each
-	// offence; it is refused once it owes more than two. 0 means 5 s.
+	// Penalty is what protocol abuse costs a source: a connection that
+	// never finishes the version exchange in time, malformed packets,
+	// oversized or malformed requests. 0 means 5 s. People cost less: a
+	// declined prompt 0.25 s, a forgotten one 10 s, a bare TCP connect
+	// nothing.
 	Penalty time.Duration
+	// PenaltyThreshold is what a source may owe before it is refused;
+	// 0 means 15 s, as OpenSSH's PerSourcePenalties min.
+	PenaltyThreshold time.Duration
+	// PenaltyExempt lists sources that are never charged, such as a
+	// venue's known NAT address. Rates and caps still apply.
+	PenaltyExempt []netip.Prefix
 	// WriteTimeout ends a session whose client has stopped reading; 0
 	// means 30 s.
 	WriteTimeout time.Duration
@@ -36,12 +53,24 @@ type Limits struct {
 	MaxSources int
 }
 
+// DefaultLoginMemory is the default bound on memory held by connections
+// that have not authenticated: about a thousand people at the prompt.
+const DefaultLoginMemory = 64 << 20
+
+// WaitingConnBytes is what one connection waiting at the host-key prompt
+// holds in the server, rounded up from the measurement in the README
+// (BenchmarkWaitingAtPrompt); LoginMemory is counted in these.
+const WaitingConnBytes = 64 << 10
+
 // DefaultMaxSessions is the default cap on concurrent sessions.
 const DefaultMaxSessions = 1000
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxHandshakes <= 0 {
 		l.MaxHandshakes = 64
+	}
+	if l.LoginMemory <= 0 {
+		l.LoginMemory = DefaultLoginMemory
 	}
 	if l.MaxSessions <= 0 {
 		l.MaxSessions = DefaultMaxSessions
@@ -55,6 +84,9 @@ func (l Limits) withDefaults() Limits {
 	if l.Penalty <= 0 {
 		l.Penalty = 5 * time.Second
 	}
+	if l.PenaltyThreshold <= 0 {
+		l.PenaltyThreshold = 15 * time.Second
+	}
 	if l.WriteTimeout <= 0 {
 		l.WriteTimeout = 30 * time.Second
 	}
@@ -66,13 +98,24 @@ func (l Limits) withDefaults() Limits {
 
 // Why a connection or session was refused, as the log and metrics say it.
 const (
-	refusedRate       = "rate"
-	refusedPenalty    = "penalty"
-	refusedHandshakes = "handshakes"
-	refusedSourceHS   = "source handshakes"
-	refusedSources    = "source table full"
-	refusedBusy       = "busy"
-	refusedPerSource  = "per source"
+	refusedRate          = "rate"
+	refusedPenalty       = "penalty"
+	refusedHandshakes    = "handshakes"
+	refusedSourceHS      = "source handshakes"
+	refusedWaiting       = "login waiting"
+	refusedSourceWaiting = "source login waiting"
+	refusedSources       = "source table full"
+	refusedBusy          = "busy"
+	refusedPerSource     = "per source"
+)
+
+// How often the source table is swept of sources that hold and owe
+// nothing: every pruneEvery, and when it is full at most every
+// pruneFullEvery, so that a flood of new addresses costs one sweep a
+// second, not one per connection.
+const (
+	pruneEvery     = time.Minute
+	pruneFullEvery = time.Second
 )
 
 // limiter keeps the counters the limits are checked against. All of it is
@@ -80,26 +123,34 @@ const (
 type limiter struct {
 	cfg Limits
 	now func() time.Time
+	// waitCap and waitShare are LoginMemory as counts of waiting
+	// connections, server-wide and per source.
+	waitCap, waitShare int
 
-	mu         sync.Mutex
-	handshakes int
-	sessions   int
-	sources    map[netip.Prefix]*source
-	admits     int
+	mu        sync.Mutex
+	inPhase   [phaseAuthed]int // connections in phaseKex and phaseLogin
+	sessions  int
+	sources   map[netip.Prefix]*source
+	lastPrune time.Time
+	prunes    int // sweeps so far, for tests
 }
 
 // source is what the limiter knows of one address (or IPv6 /64).
 type source struct {
-	tokens     float64
-	refilled   time.Time
-	handshakes int
-	sessions   int
-	conns      int
-	penalty    time.Time // refused while this is more than two penalties away
+	tokens   float64
+	refilled time.Time
+	inPhase  [phaseAuthed]int
+	sessions int
+	conns    int
+	penalty  time.Time // what it owes runs until then
 }
 
 func newLimiter(cfg Limits, now func() time.Time) *limiter {
-	return &limiter{cfg: cfg, now: now, sources: map[netip.Prefix]*source{}}
+	waitCap := max(1, int(cfg.LoginMemory/WaitingConnBytes))
+	return &limiter{
+		cfg: cfg, now: now, sources: map[netip.Prefix]*source{}, lastPrune: now(),
+		waitCap: waitCap, waitShare: min(waitCap, max(cfg.MaxPerSource, waitCap/4)),
+	}
 }
 
 // sourceKey groups addresses: IPv4 by address, IPv6 by /64, since one
@@ -121,13 +172,14 @@ func sourceKey(addr net.Addr) netip.Prefix {
 }
 
 // admit decides, before any cryptography, whether a new connection from
-// key may start its handshake. On "" the caller must call done later.
+// key may start its handshake. On "" it holds a phaseKex slot, which
+// move releases.
 func (l *limiter) admit(key netip.Prefix) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	l.admits++
-	if l.admits%1024 == 0 || len(l.sources) >= l.cfg.MaxSources {
+	full := len(l.sources) >= l.cfg.MaxSources
+	if since := now.Sub(l.lastPrune); since >= pruneEvery || (full && since >= pruneFullEvery) {
 		l.prune(now)
 	}
 	src := l.sources[key]
@@ -138,22 +190,26 @@ func (l *limiter) admit(key netip.Prefix) string {
 		src = &source{tokens: float64(l.cfg.PerSourceRate), refilled: now}
 		l.sources[key] = src
 	}
-	if src.penalty.Sub(now) > 2*l.cfg.Penalty {
+	if src.penalty.Sub(now) > l.cfg.PenaltyThreshold {
 		return refusedPenalty
 	}
 	l.refill(src, now)
 	switch {
 	case src.tokens < 1:
 		return refusedRate
-	case l.handshakes >= l.cfg.MaxHandshakes:
+	case l.inPhase[phaseKex] >= l.cfg.MaxHandshakes:
 		return refusedHandshakes
-	case src.handshakes >= max(1, l.cfg.MaxHandshakes/4):
+	case src.inPhase[phaseKex] >= max(1, l.cfg.MaxHandshakes/4):
 		return refusedSourceHS
+	case l.inPhase[phaseKex]+l.inPhase[phaseLogin] >= l.waitCap:
+		return refusedWaiting
+	case src.inPhase[phaseKex]+src.inPhase[phaseLogin] >= l.waitShare:
+		return refusedSourceWaiting
 	}
 	src.tokens--
-	src.handshakes++
+	src.inPhase[phaseKex]++
 	src.conns++
-	l.handshakes++
+	l.inPhase[phaseKex]++
 	return ""
 }
 
@@ -163,29 +219,29 @@ func (l *limiter) refill(src *source, now time.Time) {
 	src.refilled = now
 }
 
-// handshakeDone moves a connection from the handshake to authenticated.
-func (l *limiter) handshakeDone(key netip.Prefix) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if src := l.sources[key]; src != nil {
-		src.handshakes--
+// move carries a connection's slots from one phase to the next. Moving
+// from phaseKex to phaseLogin needs no check: admit reserved room for
+// both.
+func (l *limiter) move(key netip.Prefix, from, to phase) {
+	if from == to {
+		return
 	}
-	l.handshakes--
-}
-
-// connClosed releases what a connection held; inHandshake says whether it
-// closed before authenticating.
-func (l *limiter) connClosed(key netip.Prefix, inHandshake bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	src := l.sources[key]
-	if inHandshake {
-		l.handshakes--
+	if from.waiting() {
+		l.inPhase[from]--
 		if src != nil {
-			src.handshakes--
+			src.inPhase[from]--
 		}
 	}
-	if src != nil {
+	if to.waiting() {
+		l.inPhase[to]++
+		if src != nil {
+			src.inPhase[to]++
+		}
+	}
+	if to == phaseClosed && src != nil {
 		src.conns--
 	}
 }
@@ -217,8 +273,14 @@ func (l *limiter) endSession(key netip.Prefix) {
 	}
 }
 
-// penalise slows a source that misbehaved.
-func (l *limiter) penalise(key netip.Prefix) {
+// penalise adds d to what key owes, unless it is exempt. Debts run in
+// real time and are capped at ten minutes.
+func (l *limiter) penalise(key netip.Prefix, d time.Duration) {
+	for _, p := range l.cfg.PenaltyExempt {
+		if p.Overlaps(key) {
+			return
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	src := l.sources[key]
@@ -229,14 +291,26 @@ func (l *limiter) penalise(key netip.Prefix) {
 	if src.penalty.Before(now) {
 		src.penalty = now
 	}
-	src.penalty = src.penalty.Add(l.cfg.Penalty)
+	src.penalty = src.penalty.Add(d)
 	if limit := now.Add(10 * time.Minute); src.penalty.After(limit) {
 		src.penalty = limit
 	}
 }
 
+// owes is what key owes now, for tests.
+func (l *limiter) owes(key netip.Prefix) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if src := l.sources[key]; src != nil {
+		return max(0, src.penalty.Sub(l.now()))
+	}
+	return 0
+}
+
 // prune forgets sources that hold nothing and owe nothing.
 func (l *limiter) prune(now time.Time) {
+	l.lastPrune = now
+	l.prunes++
 	for k, src := range l.sources {
 		l.refill(src, now)
 		if src.conns == 0 && src.sessions == 0 && src.penalty.Before(now) && src.tokens >= float64(l.cfg.PerSourceRate) {
@@ -245,9 +319,10 @@ func (l *limiter) prune(now time.Time) {
 	}
 }
 
-// counts is the limiter's state for tests and metrics.
-func (l *limiter) counts() (handshakes, sessions int) {
+// counts is the limiter's state for tests and metrics: connections in
+// the key exchange, at the login prompt, and sessions.
+func (l *limiter) counts() (kex, login, sessions int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.handshakes, l.sessions
+	return l.inPhase[phaseKex], l.inPhase[phaseLogin], l.sessions
 }

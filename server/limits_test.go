@@ -123,7 +123,7 @@ func TestSilentFloodDoesNotKeepVisitorsOut(t *testing.T) {
 		ts.silent(t, src)
 	}
 	time.Sleep(50 * time.Millisecond)
-	if hs, _ := ts.lim.counts(); hs != 8 {
+	if hs, _, _ := ts.lim.counts(); hs != 8 {
 		t.Fatalf("%d handshakes held, want the cap of 8", hs)
 	}
 	if !closedSoon(ts.silent(t, "127.0.0.6"), time.Second) {
@@ -340,7 +340,7 @@ func TestChurnLeavesNothingBehind(t *testing.T) {
 		buf := make([]byte, 1<<20)
 		t.Fatalf("%d goroutines after %d sessions, %d before:\n%s", g, n, base, buf[:runtime.Stack(buf, true)])
 	}
-	if hs, sessions := ts.lim.counts(); hs != 0 || sessions != 0 {
+	if hs, login, sessions := ts.lim.counts(); hs != 0 || login != 0 || sessions != 0 {
 		t.Errorf("the limiter still counts %d handshakes and %d sessions", hs, sessions)
 	}
 }

@@ -32,7 +32,7 @@ func TestMemoryIsReturnedAfterACrowd(t *testing.T) {
 		t.Helper()
 		deadline := time.Now().Add(5 * time.Second)
 		for {
-			if _, open := ts.lim.counts(); open == want {
+			if _, _, open := ts.lim.counts(); open == want {
 				return
 			}
 			if time.Now().After(deadline) {

@@ -18,6 +18,7 @@ type metrics struct {
 	duration   prometheus.Histogram
 	refused    *prometheus.CounterVec // by reason
 	handshakes prometheus.Counter     // failed handshakes
+	penalties  *prometheus.CounterVec // by reason
 	bytes      prometheus.Counter
 }
 
@@ -28,7 +29,9 @@ const (
 	kindCommand = "command"
 )
 
-func newMetrics() *metrics {
+// newMetrics registers the server's metrics, reading lim's phase counts
+// when scraped.
+func newMetrics(lim *limiter) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		active: prometheus.NewGauge(prometheus.GaugeOpts{
@@ -50,11 +53,24 @@ func newMetrics() *metrics {
 		handshakes: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "resume_handshake_failures_total", Help: "SSH handshakes that failed or timed out.",
 		}),
+		penalties: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "resume_penalties_total", Help: "Penalties charged to sources, by reason.",
+		}, []string{"reason"}),
 		bytes: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "resume_bytes_sent_total", Help: "Bytes sent to visitors.",
 		}),
 	}
-	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.bytes,
+	waiting := func(p phase, name string) prometheus.GaugeFunc {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "resume_connections_waiting", Help: "Connections not yet authenticated, by phase: kex (key exchange) or login (a person at the host-key prompt).",
+			ConstLabels: prometheus.Labels{"phase": name},
+		}, func() float64 {
+			kex, login, _ := lim.counts()
+			return float64([]int{kex, login}[p])
+		})
+	}
+	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes,
+		waiting(phaseKex, "kex"), waiting(phaseLogin, "login"),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

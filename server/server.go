@@ -39,9 +39,15 @@ type Config struct {
 	HostKey gossh.Signer
 	// Version is what the version command prints; "" means "dev".
 	Version string
-	// HandshakeTimeout bounds the time from TCP connect to authenticated;
-	// 0 means 20 s.
+	// HandshakeTimeout bounds the time from TCP connect to the server's
+	// key-exchange reply, and again from authenticated to the session
+	// opening; 0 means 20 s. It does not include a person reading the
+	// host-key prompt: LoginGrace does.
 	HandshakeTimeout time.Duration
+	// LoginGrace bounds the time from the server's key-exchange reply to
+	// authenticated, in which a first-time visitor's OpenSSH asks them
+	// to check the host key; 0 means 120 s, as OpenSSH's LoginGraceTime.
+	LoginGrace time.Duration
 	// IdleTimeout ends a session whose visitor has sent nothing for this
 	// long, however much the screen renders; 0 means 10 min.
 	IdleTimeout time.Duration
@@ -74,6 +80,7 @@ func (c Config) withDefaults() Config {
 		c.Version = "dev"
 	}
 	def(&c.HandshakeTimeout, 20*time.Second)
+	def(&c.LoginGrace, 2*time.Minute)
 	def(&c.IdleTimeout, 10*time.Minute)
 	def(&c.SessionTimeout, time.Hour)
 	if c.MaxWidth <= 0 {
@@ -140,8 +147,9 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	s := &Server{
 		cfg: cfg, doc: doc, json: sync.OnceValues(doc.JSON), log: logger.WithPrefix("ssh"),
 		sessions: map[*session]struct{}{}, lim: newLimiter(cfg.Limits, cfg.Now),
-		metrics: newMetrics(), reclaim: newReclaimer(),
+		reclaim: newReclaimer(),
 	}
+	s.metrics = newMetrics(s.lim)
 	if len(cfg.ProxyProtocolFrom) > 0 {
 		p, err := proxyproto.PolicyFromRanges(cfg.ProxyProtocolFrom, proxyproto.REQUIRE, proxyproto.REJECT)
 		if err != nil {
@@ -155,28 +163,31 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		// Everyone is let in with no prompt: "none" (sshConfig), any key,
 		// and a keyboard-interactive round with no questions.
 		wish.WithPublicKeyAuth(func(ctx ssh.Context, _ ssh.PublicKey) bool {
-			stateOf(ctx).authenticated()
+			connOf(ctx).authenticated()
 			return true
 		}),
 		wish.WithKeyboardInteractiveAuth(func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
-			stateOf(ctx).authenticated()
+			connOf(ctx).authenticated()
 			return true
 		}),
 		// The backstop: the session timer ends sessions politely first.
 		wish.WithMaxTimeout(cfg.SessionTimeout+time.Minute),
 		wish.WithMiddleware(s.serve),
 		func(srv *ssh.Server) error {
-			srv.HandshakeTimeout = cfg.HandshakeTimeout
+			// No srv.HandshakeTimeout: it would bound the whole handshake,
+			// a person's time at the host-key prompt included. Each
+			// connection bounds its own phases (conn.go).
 			srv.ConnCallback = s.admit
 			srv.ServerConfigCallback = s.sshConfig
 			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel}
 			// No port forwarding, no subsystems, no global requests.
 			srv.RequestHandlers = map[string]ssh.RequestHandler{}
 			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
+			// What a failed handshake owes is decided when its connection
+			// closes, from what it did (conn.owed).
 			srv.ConnectionFailedCallback = func(c net.Conn, err error) {
 				s.log.Debug("handshake failed", "remote", c.RemoteAddr().String(), "err", sanitize(err.Error()))
 				s.metrics.handshakes.Inc()
-				s.lim.penalise(sourceKey(c.RemoteAddr()))
 			}
 			return nil
 		},
@@ -207,9 +218,9 @@ func (s *Server) serve(next ssh.Handler) ssh.Handler {
 
 // sshConfig lists only modern algorithms and lets every client in.
 func (s *Server) sshConfig(ctx ssh.Context) *gossh.ServerConfig {
-	st := stateOf(ctx)
+	cn := connOf(ctx)
 	c := &gossh.ServerConfig{NoClientAuth: true, NoClientAuthCallback: func(gossh.ConnMetadata) (*gossh.Permissions, error) {
-		st.authenticated()
+		cn.authenticated()
 		return nil, nil
 	}}
 	c.KeyExchanges = []string{"mlkem768x25519-sha256", "curve25519-sha256", "curve25519-sha256@libssh.org"}
@@ -256,20 +267,26 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.wg.Wait()
 		close(done)
 	}()
-	var err error
 	select {
 	case <-done:
 	case <-ctx.Done():
-		err = ctx.Err()
+		// As net/http: return when the context ends. The connections are
+		// closed; a handler that still runs is not waited for.
+		_ = s.ssh.Close()
+		return ctx.Err()
 	}
-	// A client whose session has ended may keep its connection open: close
-	// it, and anything still running past the deadline.
+	// A client whose session has ended may keep its connection open.
 	_ = s.ssh.Close()
-	<-done
-	if serr := <-stopped; err == nil && serr != nil && !errors.Is(serr, ssh.ErrServerClosed) && !errors.Is(serr, net.ErrClosed) {
-		err = serr
+	if err := <-stopped; err != nil && !errors.Is(err, ssh.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+		return err
 	}
-	return err
+	return nil
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
 }
 
 func (s *Server) endAll() {
@@ -314,7 +331,8 @@ func (s *Server) untrack(sess *session) {
 
 // admit runs for every new TCP connection before any cryptography: it
 // checks the per-source rate, penalties and the handshake caps, and
-// closes the connection at once when one says no.
+// closes the connection at once when one says no. Otherwise the
+// connection becomes a conn, which bounds and accounts for itself.
 func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	key := sourceKey(c.RemoteAddr())
 	if why := s.lim.admit(key); why != "" {
@@ -322,51 +340,14 @@ func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
 		s.metrics.refused.WithLabelValues(why).Inc()
 		return nil
 	}
-	st := stateOf(ctx)
-	g := &guardedConn{Conn: c, srv: s, key: key, st: st}
-	st.mu.Lock()
-	st.conn, st.key, st.inHandshake = g, key, true
-	// Until a session opens, the handshake timeout bounds the connection:
-	// one that authenticates and then sits idle is closed too.
-	st.deadline = time.AfterFunc(s.cfg.HandshakeTimeout, g.expire)
-	st.mu.Unlock()
-	return g
+	cn := newConn(s, c, key)
+	ctx.SetValue(connKey{}, cn)
+	return cn
 }
 
-// guardedConn releases the connection's limiter slots when it closes.
-type guardedConn struct {
-	net.Conn
-	srv  *Server
-	key  netip.Prefix
-	st   *connState
-	once sync.Once
-}
-
-func (g *guardedConn) Close() error {
-	g.once.Do(func() {
-		g.st.mu.Lock()
-		inHandshake := g.st.inHandshake
-		g.st.inHandshake = false
-		if g.st.deadline != nil {
-			g.st.deadline.Stop()
-		}
-		g.st.mu.Unlock()
-		g.srv.lim.connClosed(g.key, inHandshake)
-	})
-	return g.Conn.Close()
-}
-
-// expire closes a connection that has not opened a session in time, and
-// counts it against its source.
-func (g *guardedConn) expire() {
-	g.st.mu.Lock()
-	open := g.st.sessions > 0
-	g.st.mu.Unlock()
-	if open {
-		return
-	}
-	g.srv.log.Debug("handshake timeout", "remote", g.RemoteAddr().String())
-	g.srv.metrics.handshakes.Inc()
-	g.srv.lim.penalise(g.key)
-	_ = g.Close()
+// charge adds d to what the source key owes, for why.
+func (s *Server) charge(key netip.Prefix, remote net.Addr, d time.Duration, why string) {
+	s.log.Debug("penalty", "remote", remote.String(), "reason", why, "penalty", d.String())
+	s.metrics.penalties.WithLabelValues(why).Inc()
+	s.lim.penalise(key, d)
 }

@@ -89,12 +89,12 @@ func (c *counter) Write(p []byte) (int, error) {
 
 func (s *Server) handle(ss ssh.Session) {
 	sess := &session{id: s.sessionID(), ssh: ss, start: s.cfg.Now()}
-	st := stateOf(ss.Context())
+	c := connOf(ss.Context())
 	sess.out.w, sess.out.timeout = ss, s.cfg.Limits.WriteTimeout
 	sess.out.stall = time.AfterFunc(time.Hour, func() {
 		// Closing the connection is what unblocks the stuck write.
 		sess.end(reasonStalled)
-		st.closeConn()
+		_ = c.Close()
 	})
 	sess.out.stall.Stop()
 	defer sess.out.stall.Stop()
@@ -104,14 +104,14 @@ func (s *Server) handle(ss ssh.Session) {
 		return
 	}
 	defer s.untrack(sess)
-	if why := s.lim.startSession(st.key); why != "" {
+	if why := s.lim.startSession(c.key); why != "" {
 		s.log.Info("session refused", "id", sess.id, "remote", ss.RemoteAddr().String(), "reason", why)
 		s.metrics.refused.WithLabelValues(why).Inc()
 		fmt.Fprint(ss.Stderr(), refusedMessage[why]+"\r\n")
 		_ = ss.Exit(1)
 		return
 	}
-	_, open := s.lim.counts()
+	_, _, open := s.lim.counts()
 	s.reclaim.opened(open)
 	pty, _, isPty := ss.Pty()
 	term, window := "", ""
@@ -150,11 +150,11 @@ func (s *Server) handle(ss ssh.Session) {
 		s.metrics.active.Dec()
 		// The slot is free before the client hears the exit status, so
 		// that it can connect again at once.
-		s.lim.endSession(st.key)
+		s.lim.endSession(c.key)
 		s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
 			"bytes", sess.out.n.Load(), "status", status, "reason", sess.why())
 		_ = ss.Exit(status)
-		_, open := s.lim.counts()
+		_, _, open := s.lim.counts()
 		s.reclaim.closed(open)
 	}()
 	if s.testHook != nil {
@@ -164,7 +164,7 @@ func (s *Server) handle(ss ssh.Session) {
 	case len(cmd) > 0:
 		status = s.command(cmd, &sess.out, ss.Stderr())
 	case isPty:
-		status = s.browse(sess, pty)
+		status = s.browse(sess, pty, c)
 	default:
 		_, _ = io.WriteString(&sess.out, s.doc.Text(80, s.cfg.Now()))
 	}
@@ -176,16 +176,21 @@ func (s *Server) sessionID() string {
 	return hex.EncodeToString(b[4:])
 }
 
+// browserConn is what a running browser needs of its connection: its
+// resizes, the channel's close, and a way to drop it.
+type browserConn interface {
+	pendingWindow() *ssh.Window
+	attach(resize func(w, h int), closed func()) (pending *ssh.Window, gone bool)
+	detach()
+}
+
 // browse runs the browser for a visitor with a terminal.
-func (s *Server) browse(sess *session, pty ssh.Pty) int {
+func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 	ss := sess.ssh
-	st := stateOf(ss.Context())
 	w, h := s.clamp(pty.Window.Width, pty.Window.Height)
-	st.mu.Lock()
-	if st.pending != nil {
-		w, h = s.clamp(st.pending.Width, st.pending.Height)
+	if p := c.pendingWindow(); p != nil {
+		w, h = s.clamp(p.Width, p.Height)
 	}
-	st.mu.Unlock()
 	env := append(ss.Environ(), "TERM="+pty.Term)
 	in := &activity{r: ss}
 	in.touch(s.cfg.Now())
@@ -203,20 +208,17 @@ func (s *Server) browse(sess *session, pty ssh.Pty) int {
 		return 0
 	}
 
-	st.mu.Lock()
-	st.onResize = l.resize
-	st.onClose = func() { sess.end(reasonClosed) }
-	gone := st.closed
-	st.mu.Unlock()
+	p, gone := c.attach(l.resize, func() { sess.end(reasonClosed) })
 	if gone {
 		sess.end(reasonClosed)
+	}
+	if p != nil { // a change that came while the loop was being made
+		l.resize(s.clamp(p.Width, p.Height))
 	}
 	idle := s.idleTimer(sess, in)
 	limit := time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) })
 	quit := l.run(ctx)
-	st.mu.Lock()
-	st.onResize, st.onClose = nil, nil
-	st.mu.Unlock()
+	c.detach()
 	idle.Stop()
 	limit.Stop()
 	_ = fw.close()

@@ -6,17 +6,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+	"unicode"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
@@ -192,16 +196,20 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	docPath := docFlag(fs)
 	logFormat := fs.String("log-format", "text", "log format: text, json or logfmt")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	handshake := fs.Duration("handshake-timeout", 20*time.Second, "time allowed from connect to authenticated")
+	handshake := fs.Duration("handshake-timeout", 20*time.Second, "time allowed from connect to the key exchange's end, and from authenticated to a session")
+	loginGrace := fs.Duration("login-grace", 2*time.Minute, "time a visitor may spend at the host-key prompt, from the key exchange to authenticated")
 	idle := fs.Duration("idle-timeout", 10*time.Minute, "end a session after this long without input")
 	session := fs.Duration("session-timeout", time.Hour, "the longest a session may last")
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for sessions to end on SIGINT or SIGTERM")
 	var lim server.Limits
-	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", 64, "connections allowed in the handshake at once; each source may hold a quarter")
+	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", 64, "connections allowed in the key exchange at once; each source may hold a quarter")
+	loginMemory := fs.String("login-memory", "64MiB", "`size` of memory for connections not yet authenticated, people at the host-key prompt (about 64 KiB each)")
 	fs.IntVar(&lim.MaxSessions, "max-sessions", server.DefaultMaxSessions, "concurrent sessions")
 	fs.IntVar(&lim.MaxPerSource, "max-per-source", 0, "concurrent sessions from one address (IPv6: one /64); 0 means a quarter of --max-sessions")
 	fs.IntVar(&lim.PerSourceRate, "per-source-rate", 120, "new connections a minute from one source, with as many at once")
-	fs.DurationVar(&lim.Penalty, "penalty", 5*time.Second, "how long a misbehaving source is slowed for each offence")
+	fs.DurationVar(&lim.Penalty, "penalty", 5*time.Second, "what protocol abuse costs a source (a declined prompt costs 0.25 s, a forgotten one 10 s)")
+	fs.DurationVar(&lim.PenaltyThreshold, "penalty-threshold", 15*time.Second, "what a source may owe before it is refused")
+	exempt := fs.String("penalty-exempt", "", "comma-separated `CIDRs` never charged a penalty, such as a venue's NAT address")
 	fs.DurationVar(&lim.WriteTimeout, "write-timeout", 30*time.Second, "end a session whose client stops reading for this long")
 	proxyFrom := fs.String("proxy-protocol-from", "", "comma-separated `CIDRs` of load balancers that must send a PROXY protocol header; others may not")
 	metricsAddr := fs.String("metrics-listen", "", "`address` for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
@@ -211,6 +219,13 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	}
 	if lim.MaxHandshakes < 1 || lim.MaxSessions < 1 || lim.MaxPerSource < 0 || lim.PerSourceRate < 1 {
 		return errUsage{errors.New("--max-handshakes, --max-sessions and --per-source-rate must be at least 1")}
+	}
+	var err error
+	if lim.LoginMemory, err = parseSize(*loginMemory); err != nil || lim.LoginMemory < server.WaitingConnBytes {
+		return errUsage{fmt.Errorf("--login-memory: want a size of at least 64KiB, such as 64MiB, not %q", *loginMemory)}
+	}
+	if lim.PenaltyExempt, err = parsePrefixes(*exempt); err != nil {
+		return errUsage{fmt.Errorf("--penalty-exempt: %w", err)}
 	}
 	logger, err := newLogger(stderr, *logFormat, *logLevel)
 	if err != nil {
@@ -226,7 +241,7 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	}
 	srv, err := server.New(server.Config{
 		Addr: *listen, HostKey: key, Version: buildVersion(),
-		HandshakeTimeout: *handshake, IdleTimeout: *idle, SessionTimeout: *session,
+		HandshakeTimeout: *handshake, LoginGrace: *loginGrace, IdleTimeout: *idle, SessionTimeout: *session,
 		Limits: lim, ProxyProtocolFrom: splitList(*proxyFrom),
 	}, doc, logger)
 	if err != nil {
@@ -359,6 +374,34 @@ func hostkey(args []string, getenv func(string) string, stdout, stderr io.Writer
 		fmt.Fprintln(stdout, server.SSHFP(*host, pub))
 	}
 	return nil
+}
+
+// parseSize reads a byte count such as 64MiB, 500MB, 1GiB or 65536.
+func parseSize(s string) (int64, error) {
+	num := strings.TrimRightFunc(s, unicode.IsLetter)
+	mult := map[string]int64{"": 1, "B": 1, "KB": 1e3, "KIB": 1 << 10, "MB": 1e6, "MIB": 1 << 20, "GB": 1e9, "GIB": 1 << 30}[strings.ToUpper(s[len(num):])]
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || mult == 0 || n < 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
+}
+
+// parsePrefixes reads comma-separated CIDRs; a bare address is its own.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range splitList(s) {
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			a, aerr := netip.ParseAddr(part)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", part)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func splitList(s string) []string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +33,10 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"export", "extra"},
 		{"serve", "--log-format", "xml"},
 		{"version", "--nope"},
+		{"serve", "--login-memory", "lots"},
+		{"serve", "--login-memory", "1KiB"},
+		{"serve", "--penalty-exempt", "203.0.113.0/33"},
+		{"serve", "--penalty-exempt", "venue"},
 	} {
 		_, errOut, code := runCLI(t, nil, args...)
 		if code != 2 || errOut == "" {
@@ -40,6 +45,18 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 	if _, errOut, code := runCLI(t, map[string]string{"RESUME_LOG_FORMAT": "xml"}, "serve"); code != 2 || !strings.Contains(errOut, "xml") {
 		t.Errorf("RESUME_LOG_FORMAT=xml: exit %d %q", code, errOut)
+	}
+}
+
+func TestParseSizeAndPrefixes(t *testing.T) {
+	for in, want := range map[string]int64{"64MiB": 64 << 20, "500MB": 500e6, "1GiB": 1 << 30, "65536": 65536, "64kib": 64 << 10} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	got, err := parsePrefixes("203.0.113.7, 2001:db8::/48,198.51.100.9/24")
+	if err != nil || fmt.Sprint(got) != "[203.0.113.7/32 2001:db8::/48 198.51.100.0/24]" {
+		t.Errorf("parsePrefixes = %v, %v", got, err)
 	}
 }
 

@@ -1,0 +1,361 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// These tests model people, not instant clients: an x/crypto/ssh client
+// whose HostKeyCallback sleeps is a person reading OpenSSH's "The
+// authenticity of host … can't be established" prompt, and one whose
+// callback fails is a person answering no, pressing ctrl+c, or running
+// ssh-keyscan. With RESUME_E2E=1 they take the real times of the keynote
+// issue (minutes, run in parallel); otherwise the same scenes are played
+// with the server's bounds scaled down, so that plain `go test` stays
+// quick.
+
+// realTime reports whether the tests run at a person's real speed.
+func realTime() bool { return os.Getenv("RESUME_E2E") == "1" }
+
+// person is a first-time visitor from src: their client shows the
+// host-key prompt, which they read for think before answering yes, or
+// no when accept is false.
+func (ts *testServer) person(src string, think time.Duration, accept bool) (*gossh.Client, error) {
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
+	conn, err := d.Dial("tcp", ts.addr)
+	if err != nil {
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Now().Add(think + 10*time.Second))
+	cfg := &gossh.ClientConfig{User: "visitor", HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error {
+		time.Sleep(think) // the person at the prompt: the sleep is the behaviour
+		if !accept {
+			return &hostKeyError{}
+		}
+		return nil
+	}}
+	c, chans, reqs, err := gossh.NewClientConn(conn, ts.addr, cfg)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Time{})
+	return gossh.NewClient(c, chans, reqs), nil
+}
+
+// hostKeyError is a person answering no at the prompt.
+type hostKeyError struct{}
+
+func (*hostKeyError) Error() string { return "host key verification failed" }
+
+// served runs the version command on c and closes it.
+func served(c *gossh.Client) error {
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	out, err := sess.Output("version")
+	if err != nil {
+		return err
+	}
+	if len(out) == 0 {
+		return errors.New("no output")
+	}
+	return nil
+}
+
+func key(src string) netip.Prefix { return netip.MustParsePrefix(src + "/32") }
+
+// TestPersonAtThePrompt: the time a person spends reading the host-key
+// prompt is the login grace's, not the handshake timeout's. One who
+// takes long but less than the grace gets in; one who outstays it is
+// closed, and their address owes the grace penalty only.
+func TestPersonAtThePrompt(t *testing.T) {
+	t.Parallel()
+	cfg := Config{HandshakeTimeout: 300 * time.Millisecond, LoginGrace: 2 * time.Second}
+	slow, tooSlow := 1500*time.Millisecond, 3*time.Second
+	if realTime() {
+		cfg, slow, tooSlow = Config{}, 100*time.Second, 130*time.Second
+	}
+	ts := startServer(t, cfg)
+	var wg sync.WaitGroup
+	var slowErr, tooSlowErr error
+	wg.Go(func() {
+		c, err := ts.person("127.0.0.21", slow, true)
+		if err == nil {
+			err = served(c)
+		}
+		slowErr = err
+	})
+	wg.Go(func() {
+		c, err := ts.person("127.0.0.22", tooSlow, true)
+		if err == nil {
+			c.Close()
+		}
+		tooSlowErr = err
+	})
+	wg.Wait()
+	if slowErr != nil {
+		t.Errorf("a visitor who read the prompt for %s was not served: %v", slow, slowErr)
+	}
+	if tooSlowErr == nil {
+		t.Errorf("a visitor who read the prompt for %s, past the login grace, got in", tooSlow)
+	}
+	if got := ts.lim.owes(key("127.0.0.21")); got != 0 {
+		t.Errorf("the visitor who got in owes %s", got)
+	}
+	// The clock is fixed, so what is owed is exactly what was charged.
+	if got := ts.lim.owes(key("127.0.0.22")); got != gracePenalty {
+		t.Errorf("past the grace, the source owes %s, want the grace penalty %s", got, gracePenalty)
+	}
+}
+
+// TestKeynoteRoom: a hundred first-time visitors behind one NAT address
+// arrive within half a minute, and each reads the prompt for a different
+// time, from 3 to 75 s. With the default limits every one is served.
+func TestKeynoteRoom(t *testing.T) {
+	t.Parallel()
+	const n = 100
+	// Scaled down, the handshake timeout stays far shorter than the
+	// longest read, as it is at real speed (20 s against 75 s).
+	cfg, arrive, least, most := Config{HandshakeTimeout: 500 * time.Millisecond}, time.Second, 100*time.Millisecond, 2500*time.Millisecond
+	if realTime() {
+		cfg, arrive, least, most = Config{}, 30*time.Second, 3*time.Second, 75*time.Second
+	}
+	ts := startServer(t, cfg)
+	rng := rand.New(rand.NewPCG(11, 100)) //nolint:gosec // a fixed, repeatable room
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		at := time.Duration(rng.Int64N(int64(arrive)))
+		think := least + time.Duration(rng.Int64N(int64(most-least)))
+		wg.Go(func() {
+			time.Sleep(at) // when this person sits down and types the command
+			c, err := ts.person("127.0.0.30", think, true)
+			if err == nil {
+				err = served(c)
+			}
+			if err != nil {
+				errs <- fmt.Errorf("visitor %d (arrived at %s, read the prompt for %s): %w", i, at.Round(time.Millisecond), think.Round(time.Millisecond), err)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if len(errs) > 0 {
+		t.Errorf("%d of %d visitors were not served; the first: %v", len(errs), n, <-errs)
+	}
+}
+
+// keyscan is what ssh-keyscan does: one connection per host key type,
+// each closed as soon as the key is seen, or when the type is not served.
+func (ts *testServer) keyscan(src string) {
+	for _, alg := range []string{gossh.KeyAlgoRSASHA256, gossh.KeyAlgoECDSA256, gossh.KeyAlgoED25519} {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
+		conn, err := d.Dial("tcp", ts.addr)
+		if err != nil {
+			continue
+		}
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		cfg := &gossh.ClientConfig{User: "scan", HostKeyAlgorithms: []string{alg}, HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error {
+			return errors.New("scanned")
+		}}
+		_, _, _, _ = gossh.NewClientConn(conn, ts.addr, cfg)
+		conn.Close()
+	}
+}
+
+// TestCancelsAndScans: people in a room answer no, press ctrl+c, or run
+// ssh-keyscan; none of that keeps the next visitor from that address out.
+func TestCancelsAndScans(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{})
+	var wg sync.WaitGroup
+	var prompts atomic.Int32
+	for i := range 30 {
+		wg.Go(func() {
+			time.Sleep(time.Duration(i) * 10 * time.Millisecond) // people sit down a moment apart
+			c, err := ts.person("127.0.0.40", time.Duration(i)*10*time.Millisecond, false)
+			if err == nil {
+				c.Close()
+				t.Error("a visitor who declined the prompt got in")
+			}
+			var he *hostKeyError
+			if errors.As(err, &he) {
+				prompts.Add(1)
+			}
+		})
+	}
+	for range 3 {
+		wg.Go(func() { ts.keyscan("127.0.0.40") })
+	}
+	wg.Wait()
+	if n := prompts.Load(); n != 30 {
+		t.Fatalf("%d of 30 visitors saw the prompt", n)
+	}
+	waitUntil(t, "every cancelled connection is closed", func() bool {
+		kex, login, _ := ts.lim.counts()
+		return kex+login == 0
+	})
+	owed := ts.lim.owes(key("127.0.0.40"))
+	t.Logf("30 cancels and 3 scans owe %s", owed)
+	if _, status, err := ts.runFrom(t, "127.0.0.40"); err != nil || status != 0 {
+		t.Fatalf("the next visitor from the address was not served (it owes %s): %v", owed, err)
+	}
+}
+
+// TestHealthChecksAreNotOffences: bare TCP connects that send nothing,
+// as uptime monitors, nc -z and the kubelet's TCP probes make, cost the
+// address nothing.
+func TestHealthChecksAreNotOffences(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{})
+	for range 20 {
+		c, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+	waitUntil(t, "every probe is closed", func() bool {
+		kex, _, _ := ts.lim.counts()
+		return kex == 0
+	})
+	if owed := ts.lim.owes(key("127.0.0.1")); owed != 0 {
+		t.Errorf("20 bare connects owe %s", owed)
+	}
+	if _, status, err := ts.runFrom(t, "127.0.0.1"); err != nil || status != 0 {
+		t.Fatalf("a visitor after 20 health checks was not served: %v", err)
+	}
+}
+
+// TestAttacksStillFail: silent and trickling connections are cut within
+// the key-exchange phase and charged the full penalty, and so are
+// failing handshakes; past the threshold their address is refused, while
+// a visitor from elsewhere is served throughout.
+func TestAttacksStillFail(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{HandshakeTimeout: 200 * time.Millisecond})
+	visit := func(when string) {
+		t.Helper()
+		if _, status, err := ts.runFrom(t, "127.0.0.59"); err != nil || status != 0 {
+			t.Fatalf("a visitor from another address was not served %s: %v", when, err)
+		}
+	}
+	// A slowloris: two silent, two trickling a byte at a time.
+	var wg sync.WaitGroup
+	for i := range 4 {
+		c := ts.silent(t, "127.0.0.50")
+		wg.Go(func() {
+			if i%2 == 1 {
+				for _, b := range []byte("SSH-2.0-trickle") {
+					if _, err := c.Write([]byte{b}); err != nil {
+						return
+					}
+					time.Sleep(30 * time.Millisecond) // the trickle is the behaviour
+				}
+			}
+			if !closedSoon(c, 5*time.Second) {
+				t.Error("a slowloris connection outlived the handshake timeout")
+			}
+		})
+	}
+	visit("during a slowloris")
+	wg.Wait()
+	waitUntil(t, "the slowloris is charged", func() bool { return ts.lim.owes(key("127.0.0.50")) == 4*ts.cfg.Limits.Penalty })
+	if _, _, err := ts.runFrom(t, "127.0.0.50"); err == nil {
+		t.Error("an address that owes 20 s was let in")
+	}
+	// A flood of failing handshakes: garbage after the version line.
+	for range 4 {
+		c := ts.silent(t, "127.0.0.51")
+		_, _ = c.Write([]byte("SSH-2.0-bot\r\n\x00\x00\x00\x0cgarbage-here\r\n"))
+		closedSoon(c, 5*time.Second)
+	}
+	waitUntil(t, "the failing handshakes are charged", func() bool { return ts.lim.owes(key("127.0.0.51")) == 4*ts.cfg.Limits.Penalty })
+	if _, _, err := ts.runFrom(t, "127.0.0.51"); err == nil {
+		t.Error("an address with four failed handshakes was let in")
+	}
+	visit("after the attacks")
+}
+
+// TestPenaltyExempt: a venue's NAT address can be exempt from penalties.
+func TestPenaltyExempt(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Limits: Limits{PenaltyExempt: []netip.Prefix{netip.MustParsePrefix("127.0.0.60/31")}}})
+	for range 5 {
+		c := ts.silent(t, "127.0.0.61")
+		_, _ = c.Write([]byte("SSH-2.0-bot\r\n\x00\x00\x00\x0cgarbage-here\r\n"))
+		closedSoon(c, 5*time.Second)
+	}
+	if _, status, err := ts.runFrom(t, "127.0.0.61"); err != nil || status != 0 {
+		t.Fatalf("an exempt address was refused: %v", err)
+	}
+}
+
+// TestLoginWaitingIsCapped: connections at the prompt are capped by
+// memory, each source to its share, and a place frees when one leaves.
+func TestLoginWaitingIsCapped(t *testing.T) {
+	t.Parallel()
+	ts := startServer(t, Config{Limits: Limits{LoginMemory: 4 * WaitingConnBytes, MaxPerSource: 2}})
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	wait := func(src string) {
+		wg.Go(func() {
+			d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+			conn, err := d.Dial("tcp", ts.addr)
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_, _, _, _ = gossh.NewClientConn(conn, ts.addr, &gossh.ClientConfig{User: "v", HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error {
+				<-release
+				return errors.New("no")
+			}})
+		})
+	}
+	for range 2 {
+		wait("127.0.0.70")
+	}
+	waitUntil(t, "two at the prompt", func() bool { _, login, _ := ts.lim.counts(); return login == 2 })
+	if _, _, err := ts.runFrom(t, "127.0.0.70"); err == nil {
+		t.Error("a source past its share of the prompt was let in")
+	}
+	for range 2 {
+		wait("127.0.0.71")
+	}
+	waitUntil(t, "four at the prompt", func() bool { _, login, _ := ts.lim.counts(); return login == 4 })
+	if _, _, err := ts.runFrom(t, "127.0.0.72"); err == nil {
+		t.Error("a connection past the memory cap was let in")
+	}
+	close(release)
+	wg.Wait()
+	waitUntil(t, "the prompt empties", func() bool { _, login, _ := ts.lim.counts(); return login == 0 })
+	if _, status, err := ts.runFrom(t, "127.0.0.72"); err != nil || status != 0 {
+		t.Fatalf("a visitor was refused after the prompt emptied: %v", err)
+	}
+}
+
+// waitUntil polls cond until it holds, failing the test after 10 s.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
