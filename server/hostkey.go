@@ -3,8 +3,6 @@ package server
 import (
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -100,13 +98,6 @@ func KnownHostsLine(host string, port int, k gossh.PublicKey) string {
 		host = fmt.Sprintf("[%s]:%d", host, port)
 	}
 	return host + " " + string(trimNewline(gossh.MarshalAuthorizedKey(k)))
-}
-
-// SSHFP is the DNS SSHFP record for the key (algorithm 4, Ed25519; hash
-// type 2, SHA-256).
-func SSHFP(host string, k gossh.PublicKey) string {
-	sum := sha256.Sum256(k.Marshal()[19:]) // the raw 32-byte key after its type and length prefixes
-	return fmt.Sprintf("%s IN SSHFP 4 2 %s", host, hex.EncodeToString(sum[:]))
 }
 
 func trimNewline(b []byte) []byte {

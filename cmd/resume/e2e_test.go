@@ -267,3 +267,39 @@ func TestSSHAuditFindsNoFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestEndToEndKeynoteOpenSSH: a first-time visitor with the real OpenSSH
+// client reads the host-key prompt for 30 s, answers yes and gets the
+// browser; then ssh-keyscan runs from the same address, and ssh after it
+// still gets in. Without RESUME_E2E the read is 3 s against a handshake
+// timeout of 1 s, which shows the same thing sooner.
+func TestEndToEndKeynoteOpenSSH(t *testing.T) {
+	ssh, keyscan := needTool(t, "ssh"), needTool(t, "ssh-keyscan")
+	think, args := 3*time.Second, []string{"--handshake-timeout", "1s"}
+	if os.Getenv("RESUME_E2E") == "1" {
+		think, args = 30*time.Second, nil
+	}
+	inst := startBinary(t, args...)
+	kh := filepath.Join(t.TempDir(), "known_hosts")
+	p := startPane(t, "keynote"+inst.port, 100, 30, strings.Join([]string{
+		ssh, "-F", "/dev/null",
+		"-o", "UserKnownHostsFile=" + kh, "-o", "LogLevel=ERROR", "-p", inst.port, "127.0.0.1",
+	}, " "))
+	p.logs = inst.logs
+	p.waitFor("Are you sure you want to continue connecting")
+	time.Sleep(think) // the person reading the fingerprint: the sleep is the behaviour
+	p.keys("yes", "Enter")
+	p.waitFor("1 Principal Engineer")
+	p.keys("q")
+	p.waitFor("EXIT=0")
+
+	scan := exec.Command(keyscan, "-p", inst.port, "127.0.0.1")
+	out, err := scan.Output()
+	if err != nil || !strings.Contains(string(out), "ssh-ed25519") {
+		t.Fatalf("ssh-keyscan: %v\n%s", err, out)
+	}
+	out, err = exec.Command(ssh, append(sshArgs(t, inst.port), "version")...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh after ssh-keyscan from the same address: %v\n%s\nserver log:\n%s", err, out, inst.logs)
+	}
+}

@@ -50,7 +50,7 @@ Usage:
   resume [serve] [flags]     serve the résumé over SSH (the default)
   resume view [--demo]       show the résumé browser in this terminal
   resume export --format json|markdown|text [--width N]
-  resume hostkey [--sshfp]   print the host key's fingerprint and known_hosts line
+  resume hostkey [--sshfp|--slide]  print the host key's fingerprint and known_hosts line
   resume version             print the version
 
 Run "resume COMMAND --help" for a command's flags. Every flag can also be
@@ -360,6 +360,7 @@ func hostkey(args []string, getenv func(string) string, stdout, stderr io.Writer
 	host := fs.String("host", "localhost", "host `name` for the known_hosts line and SSHFP record")
 	port := fs.Int("port", 23234, "port for the known_hosts line")
 	sshfp := fs.Bool("sshfp", false, "print the SSHFP DNS record too")
+	slide := fs.Bool("slide", false, "print a block for a conference slide: the ssh command, fingerprint, randomart and known_hosts line")
 	if err := parse(fs, args, getenv); err != nil {
 		return err
 	}
@@ -368,10 +369,18 @@ func hostkey(args []string, getenv func(string) string, stdout, stderr io.Writer
 		return err
 	}
 	pub := key.PublicKey()
+	if *slide {
+		fmt.Fprint(stdout, server.Slide(*host, *port, pub))
+		return nil
+	}
 	fmt.Fprintln(stdout, server.Fingerprint(pub))
 	fmt.Fprintln(stdout, server.KnownHostsLine(*host, *port, pub))
 	if *sshfp {
-		fmt.Fprintln(stdout, server.SSHFP(*host, pub))
+		rec, err := server.SSHFP(*host, pub)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, rec)
 	}
 	return nil
 }

@@ -126,6 +126,10 @@ func TestHostkey(t *testing.T) {
 	if again != out {
 		t.Error("the host key changed between two runs")
 	}
+	slide, _, code := runCLI(t, map[string]string{"RESUME_DATA_DIR": dir}, "hostkey", "--slide", "--host", "resume.example.com", "--port", "22")
+	if code != 0 || !strings.HasPrefix(slide, "ssh resume.example.com\n") || !strings.Contains(slide, server.Randomart(key.PublicKey())) || !strings.Contains(slide, lines[1]) {
+		t.Errorf("hostkey --slide (exit %d):\n%s", code, slide)
+	}
 }
 
 func TestDataDirDefaults(t *testing.T) {
