@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -46,12 +47,28 @@ func ParseNamed(name string, src []byte) (res *Resume, err error) {
 		return nil, &ParseError{File: name, Line: 1, Msg: "the document is empty"}
 	}
 	p := &parser{name: name, src: src, lines: lineStarts(src)}
+	if at := notText(src); at >= 0 {
+		return nil, &ParseError{File: name, Line: p.lineAt(at), Msg: fmt.Sprintf("not UTF-8 text (byte %d)", at+1)}
+	}
 	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
 	if err := p.document(doc); err != nil {
 		return nil, err
 	}
 	p.res.Source = src
 	return &p.res, nil
+}
+
+// notText is the offset of the first byte that is not UTF-8 text (an
+// invalid sequence, or a NUL as binary files have), or -1.
+func notText(src []byte) int {
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		if (r == utf8.RuneError && n == 1) || r == 0 {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 type parser struct {
@@ -366,6 +383,11 @@ func (p *parser) line(n ast.Node) int {
 	if pos < 0 {
 		return 1
 	}
+	return p.lineAt(pos)
+}
+
+// lineAt is the 1-based line of byte offset pos.
+func (p *parser) lineAt(pos int) int {
 	return sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > pos })
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -126,14 +127,18 @@ func wrapRuns(rs []run, width int, first string, st *Styles) []string {
 		}
 		for _, p := range word {
 			text := p.text
-			for used+ansi.StringWidth(text) > width {
+			for text != "" && used+ansi.StringWidth(text) > width {
 				head := ansi.Truncate(text, max(width-used, 1), "")
-				if head == "" {
-					head = string([]rune(text)[:1])
+				if head == "" || !strings.HasPrefix(text, head) {
+					// Nothing fits, or the text is not valid UTF-8 and
+					// Truncate gave back something else: take the first
+					// rune's bytes, so that every turn makes progress.
+					_, n := utf8.DecodeRuneInString(text)
+					head = text[:n]
 				}
 				line.WriteString(st.render(p, head))
 				flush()
-				text = strings.TrimPrefix(text, head)
+				text = text[len(head):]
 			}
 			line.WriteString(st.render(p, text))
 			used += ansi.StringWidth(text)

@@ -101,6 +101,21 @@ func TestBadResumeFile(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q", cmd, code, errOut)
 		}
 	}
+	// Text that is not UTF-8 (this one once hung the about page) and a
+	// binary file are refused at load, naming the byte.
+	for body, want := range map[string]string{
+		"# T\n\nKa_nQC65T/e7cENWRLDghUyMFb6J-Q/Fco_zt33NC6oeRUUDOEu/XcStBBHAvaRMU7z-P31u=&(\xe5\x5d\xa9\n": ":3: not UTF-8 text (byte 81)",
+		"\x7fELF\x02\x01\x01\x00\x00\x00": ":1: not UTF-8 text (byte 8)",
+	} {
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range []string{"serve", "export", "view"} {
+			if _, errOut, code := runCLI(t, map[string]string{"HOME": t.TempDir()}, cmd, "--resume", path); code != 2 || !strings.Contains(errOut, path+want) {
+				t.Errorf("%s: exit %d, stderr %q, want %q", cmd, code, errOut, want)
+			}
+		}
+	}
 	if _, errOut, code := runCLI(t, nil, "export", "--resume", filepath.Join(t.TempDir(), "missing.md")); code != 2 || !strings.Contains(errOut, "missing.md") {
 		t.Errorf("missing file: exit %d %q", code, errOut)
 	}
