@@ -9,9 +9,18 @@ import (
 	"time"
 )
 
-// packet frames an SSH message in plain text, as before the first NEWKEYS.
-func packet(msg byte, payload int) []byte {
-	body := append([]byte{msg}, make([]byte, payload)...)
+// sshString appends s as an SSH string: a uint32 length, then the bytes.
+func sshString(p []byte, s string) []byte {
+	return append(binary.BigEndian.AppendUint32(p, uint32(len(s))), s...) //nolint:gosec // short
+}
+
+// packet frames an SSH message with a payload of n zero bytes in plain
+// text, as before the first NEWKEYS.
+func packet(msg byte, n int) []byte { return frame(append([]byte{msg}, make([]byte, n)...)) }
+
+// frame wraps a message in a plain-text packet: length, padding length,
+// the message, and padding to a multiple of 8.
+func frame(body []byte) []byte {
 	pad := 4 + (8-(5+len(body))%8)%8
 	p := binary.BigEndian.AppendUint32(nil, uint32(1+len(body)+pad)) //nolint:gosec // small
 	p = append(p, byte(pad))

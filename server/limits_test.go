@@ -17,13 +17,19 @@ import (
 // dialFrom opens an SSH client from a chosen loopback source address, so
 // that one test can play several visitors.
 func (ts *testServer) dialFrom(src string) (*gossh.Client, error) {
+	return ts.handshakeFrom(src, 10*time.Second, &gossh.ClientConfig{User: "v", HostKeyCallback: gossh.FixedHostKey(ts.HostKey())})
+}
+
+// handshakeFrom dials from src and runs the SSH handshake with cfg,
+// allowing it wait in all.
+func (ts *testServer) handshakeFrom(src string, wait time.Duration, cfg *gossh.ClientConfig) (*gossh.Client, error) {
 	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
 	conn, err := d.Dial("tcp", ts.addr)
 	if err != nil {
 		return nil, err
 	}
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	c, chans, reqs, err := gossh.NewClientConn(conn, ts.addr, &gossh.ClientConfig{User: "v", HostKeyCallback: gossh.FixedHostKey(ts.HostKey())})
+	_ = conn.SetDeadline(time.Now().Add(wait))
+	c, chans, reqs, err := gossh.NewClientConn(conn, ts.addr, cfg)
 	if err != nil {
 		conn.Close()
 		return nil, err

@@ -31,26 +31,13 @@ func realTime() bool { return os.Getenv("RESUME_E2E") == "1" }
 // host-key prompt, which they read for think before answering yes, or
 // no when accept is false.
 func (ts *testServer) person(src string, think time.Duration, accept bool) (*gossh.Client, error) {
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
-	conn, err := d.Dial("tcp", ts.addr)
-	if err != nil {
-		return nil, err
-	}
-	_ = conn.SetDeadline(time.Now().Add(think + 10*time.Second))
-	cfg := &gossh.ClientConfig{User: "visitor", HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error {
+	return ts.handshakeFrom(src, think+10*time.Second, &gossh.ClientConfig{User: "visitor", HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error {
 		time.Sleep(think) // the person at the prompt: the sleep is the behaviour
 		if !accept {
 			return &hostKeyError{}
 		}
 		return nil
-	}}
-	c, chans, reqs, err := gossh.NewClientConn(conn, ts.addr, cfg)
-	if err != nil {
-		conn.Close()
-		return nil, err
-	}
-	_ = conn.SetDeadline(time.Time{})
-	return gossh.NewClient(c, chans, reqs), nil
+	}})
 }
 
 // hostKeyError is a person answering no at the prompt.
@@ -163,17 +150,12 @@ func TestKeynoteRoom(t *testing.T) {
 // each closed as soon as the key is seen, or when the type is not served.
 func (ts *testServer) keyscan(src string) {
 	for _, alg := range []string{gossh.KeyAlgoRSASHA256, gossh.KeyAlgoECDSA256, gossh.KeyAlgoED25519} {
-		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
-		conn, err := d.Dial("tcp", ts.addr)
-		if err != nil {
-			continue
-		}
-		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 		cfg := &gossh.ClientConfig{User: "scan", HostKeyAlgorithms: []string{alg}, HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error {
 			return errors.New("scanned")
 		}}
-		_, _, _, _ = gossh.NewClientConn(conn, ts.addr, cfg)
-		conn.Close()
+		if c, err := ts.handshakeFrom(src, 10*time.Second, cfg); err == nil {
+			c.Close()
+		}
 	}
 }
 
@@ -314,16 +296,13 @@ func TestLoginWaitingIsCapped(t *testing.T) {
 	var wg sync.WaitGroup
 	wait := func(src string) {
 		wg.Go(func() {
-			d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
-			conn, err := d.Dial("tcp", ts.addr)
-			if err != nil {
-				return
-			}
-			defer conn.Close()
-			_, _, _, _ = gossh.NewClientConn(conn, ts.addr, &gossh.ClientConfig{User: "v", HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error {
+			c, err := ts.handshakeFrom(src, time.Minute, &gossh.ClientConfig{User: "v", HostKeyCallback: func(string, net.Addr, gossh.PublicKey) error {
 				<-release
 				return errors.New("no")
 			}})
+			if err == nil {
+				c.Close()
+			}
 		})
 	}
 	for range 2 {

@@ -3,7 +3,6 @@ package server
 import (
 	"crypto/ecdh"
 	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"net"
 	"runtime"
@@ -26,23 +25,17 @@ func promptClient(addr string) (net.Conn, error) {
 		c.Close()
 		return nil, err
 	}
-	str := func(p []byte, s string) []byte { return append(binary.BigEndian.AppendUint32(p, uint32(len(s))), s...) } //nolint:gosec // short
 	kexinit := append([]byte{msgKexInit}, make([]byte, 16)...)
 	for _, list := range []string{
 		"curve25519-sha256", "ssh-ed25519", "aes128-gcm@openssh.com", "aes128-gcm@openssh.com",
 		"hmac-sha2-256-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "none", "none", "", "",
 	} {
-		kexinit = str(kexinit, list)
+		kexinit = sshString(kexinit, list)
 	}
 	kexinit = append(kexinit, 0, 0, 0, 0, 0)
-	ecdhInit := str([]byte{30}, string(priv.PublicKey().Bytes()))
+	ecdhInit := sshString([]byte{30}, string(priv.PublicKey().Bytes()))
 	out := []byte("SSH-2.0-OpenSSH_9.2p1 promptClient\r\n")
-	for _, msg := range [][]byte{kexinit, ecdhInit} {
-		pad := 4 + (8-(5+len(msg))%8)%8
-		out = binary.BigEndian.AppendUint32(out, uint32(1+len(msg)+pad)) //nolint:gosec // short
-		out = append(out, byte(pad))
-		out = append(append(out, msg...), make([]byte, pad)...)
-	}
+	out = append(append(out, frame(kexinit)...), frame(ecdhInit)...)
 	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
 	if _, err := c.Write(out); err != nil {
 		c.Close()

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,8 +26,7 @@ func TestSSHFPMatchesRFC7479(t *testing.T) {
 // TestSSHFPRefusesUnknownKeyTypes: a key type with no SSHFP algorithm
 // number is an error, not a wrong record.
 func TestSSHFPRefusesUnknownKeyTypes(t *testing.T) {
-	str := func(p []byte, s string) []byte { return append(binary.BigEndian.AppendUint32(p, uint32(len(s))), s...) } //nolint:gosec // short
-	blob := str(str(str(nil, gossh.KeyAlgoSKED25519), strings.Repeat("k", 32)), "ssh:")
+	blob := sshString(sshString(sshString(nil, gossh.KeyAlgoSKED25519), strings.Repeat("k", 32)), "ssh:")
 	k, err := gossh.ParsePublicKey(blob)
 	if err != nil {
 		t.Fatal(err)
