@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -52,6 +53,7 @@ type loop struct {
 	model tea.Model
 	fw    *frameWriter
 	in    io.Reader
+	guard *guard // bounds each step
 
 	results chan tea.Msg // what finished commands returned
 	resized chan struct{}
@@ -71,14 +73,15 @@ type loop struct {
 	esc     *time.Timer
 	inputAt time.Time // when input last arrived
 	frame   *time.Timer
-	drawn   time.Time // when the last frame was drawn
+	bound   *time.Timer // the running step's
+	drawn   time.Time   // when the last frame was drawn
 	dirty   bool
 	quit    bool
 }
 
-func newLoop(model tea.Model, fw *frameWriter, in io.Reader) *loop {
+func newLoop(model tea.Model, fw *frameWriter, in io.Reader, g *guard) *loop {
 	return &loop{
-		model: model, fw: fw, in: in,
+		model: model, fw: fw, in: in, guard: g,
 		inReady: make(chan struct{}, 1),
 		results: make(chan tea.Msg),
 		resized: make(chan struct{}, 1),
@@ -100,21 +103,24 @@ func (l *loop) resize(w, h int) {
 }
 
 // run draws the first screen and then serves the visitor until the model
-// quits (it returns true) or ctx ends. A visitor whose input has ended
-// (ssh -t with stdin closed) still sees the screen, and it still follows
-// their window, until a limit ends the session.
-func (l *loop) run(ctx context.Context) bool {
+// quits (it returns true), ctx ends, or a step overruns its bound
+// (errOverran). A visitor whose input has ended (ssh -t with stdin closed)
+// still sees the screen, and it still follows their window, until a limit
+// ends the session.
+func (l *loop) run(ctx context.Context) (bool, error) {
 	defer close(l.done)
 	// The reader ends when the input does: the session's channel is
 	// closed as soon as the session's handler returns.
 	go l.read()
-	l.step(func() { l.exec(l.model.Init()); l.dirty = true })
+	if err := l.step(ctx, func() { l.exec(l.model.Init()); l.dirty = true }); err != nil {
+		return false, err
+	}
 	var escC, frameC <-chan time.Time
 	for !l.quit {
 		var work func()
 		select {
 		case <-ctx.Done():
-			return false
+			return false, nil
 		case <-frameC:
 			work = func() {} // draw what the last steps changed
 		case <-l.inReady:
@@ -128,15 +134,17 @@ func (l *loop) run(ctx context.Context) bool {
 		case <-escC:
 			work = func() { l.decode(true) }
 		case <-l.resized:
-			work = l.applySize
+			work = l.applySize()
 		case msg := <-l.results:
 			work = func() { l.handle(msg) }
 		}
-		l.step(work)
+		if err := l.step(ctx, work); err != nil {
+			return false, err
+		}
 		escC = l.waitForRest()
 		frameC = l.waitForFrame()
 	}
-	return true
+	return true, nil
 }
 
 // step does work and draws what it changed, on a goroutine of its own.
@@ -146,8 +154,16 @@ func (l *loop) run(ctx context.Context) bool {
 // ends, and the session's own goroutine, which waits for hours, keeps a
 // small stack: measured with 500 sessions, that halves the memory each one
 // holds. A panic is carried back to the caller, whose recover logs it.
-func (l *loop) step(work func()) {
+//
+// The loop waits for the work and the View for at most the guard's bound,
+// and not at all once ctx ends: a step that never returns (a bug, or a
+// document that sends the layout into a loop) must not hold the session,
+// its slot or Shutdown. Such a step is abandoned and never draws, so work
+// must leave the screen (fw) alone. Only the write of a frame already
+// made is waited for: the write timeout bounds it.
+func (l *loop) step(ctx context.Context, work func()) error {
 	var caught *carried
+	var state atomic.Int32
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -155,28 +171,67 @@ func (l *loop) step(work func()) {
 			if r := recover(); r != nil {
 				caught = &carried{value: r, stack: debug.Stack()}
 			}
+			if !state.CompareAndSwap(stepRunning, stepFinished) && state.Load() == stepAbandoned {
+				l.guard.returned()
+			}
 		}()
 		work()
+		var view tea.View
+		draw := false
 		if now := time.Now(); l.dirty && !l.quit && now.Sub(l.drawn) >= minFrame {
 			l.dirty, l.drawn = false, now
+			view, draw = l.model.View(), true
+		}
+		if !state.CompareAndSwap(stepRunning, stepDrawing) {
+			return // abandoned: the session is over
+		}
+		if draw {
 			// A failed write needs nothing here: the connection is gone,
 			// or the stall timer is about to close it; either ends ctx.
-			_ = l.fw.draw(l.model.View())
+			_ = l.fw.draw(view)
 		}
 	}()
+	overran := false
+	select {
+	case <-done:
+	case <-ctx.Done():
+	case <-rearm(&l.bound, l.guard.bound):
+		overran = true
+	}
+	l.bound.Stop()
+	if state.CompareAndSwap(stepRunning, stepAbandoned) {
+		l.guard.abandoned(overran)
+		if overran {
+			return errOverran
+		}
+		return ctx.Err()
+	}
 	<-done
 	if caught != nil {
 		panic(*caught)
 	}
+	return nil
 }
 
-// applySize gives the model the latest window size.
-func (l *loop) applySize() {
+// The states of a step, which its goroutine and the loop both move on
+// from stepRunning: the first to move decides whether the step draws or
+// is abandoned.
+const (
+	stepRunning int32 = iota
+	stepDrawing
+	stepFinished
+	stepAbandoned
+)
+
+// applySize sizes the screen to the latest window and returns the work of
+// telling the model. Only the loop's goroutine, and a step that has
+// reached its draw, touch the screen (see step).
+func (l *loop) applySize() func() {
 	l.mu.Lock()
 	w, h := l.size[0], l.size[1]
 	l.mu.Unlock()
 	l.fw.resize(w, h)
-	l.update(tea.WindowSizeMsg{Width: w, Height: h})
+	return func() { l.update(tea.WindowSizeMsg{Width: w, Height: h}) }
 }
 
 // waitForFrame arms the frame timer while a change waits to be drawn.

@@ -106,9 +106,9 @@ func startLoopTo(t *testing.T, cmds map[string]tea.Cmd, out io.Writer) *loopRig 
 	r, w := io.Pipe()
 	g.in = w
 	m := recorder{mu: &g.mu, got: &g.got, cmds: cmds}
-	g.l = newLoop(m, newFrameWriter(out, 80, 24), r)
+	g.l = newLoop(m, newFrameWriter(out, 80, 24), r, testGuard(time.Minute, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { g.quit <- g.l.run(ctx) }()
+	go func() { quit, _ := g.l.run(ctx); g.quit <- quit }()
 	t.Cleanup(func() {
 		cancel()
 		_ = w.Close()
@@ -314,11 +314,11 @@ func TestLoopCarriesPanicsToItsCaller(t *testing.T) {
 			if tc.cmd == nil {
 				m.panicOn = "p"
 			}
-			l := newLoop(m, newFrameWriter(io.Discard, 80, 24), r)
+			l := newLoop(m, newFrameWriter(io.Discard, 80, 24), r, testGuard(time.Minute, nil))
 			panicked := make(chan any, 1)
 			go func() {
 				defer func() { panicked <- recover() }()
-				l.run(context.Background())
+				_, _ = l.run(context.Background())
 			}()
 			if _, err := io.WriteString(w, "p"); err != nil {
 				t.Fatal(err)

@@ -20,6 +20,8 @@ type metrics struct {
 	handshakes prometheus.Counter     // failed handshakes
 	penalties  *prometheus.CounterVec // by reason
 	bytes      prometheus.Counter
+	overran    prometheus.Counter // browser steps that overran their bound
+	leaked     prometheus.Gauge   // abandoned steps not yet returned
 }
 
 // The kinds of session, as resume_sessions_total counts them.
@@ -59,6 +61,12 @@ func newMetrics(lim *limiter) *metrics {
 		bytes: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "resume_bytes_sent_total", Help: "Bytes sent to visitors.",
 		}),
+		overran: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "resume_browser_steps_overran_total", Help: "Browser steps (an update and its screen) that ran past the step timeout; each ended its session.",
+		}),
+		leaked: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "resume_browser_steps_leaked", Help: "Goroutines of abandoned browser steps that have not returned.",
+		}),
 	}
 	waiting := func(p phase, name string) prometheus.GaugeFunc {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -69,7 +77,7 @@ func newMetrics(lim *limiter) *metrics {
 			return float64([]int{kex, login}[p])
 		})
 	}
-	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes,
+	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked,
 		waiting(phaseKex, "kex"), waiting(phaseLogin, "login"),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

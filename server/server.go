@@ -17,12 +17,14 @@ import (
 
 	"github.com/pires/go-proxyproto"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/resume-ssh/resume/content"
+	"github.com/resume-ssh/resume/ui"
 )
 
 // ErrServerClosed is returned by Serve and ListenAndServe after Shutdown
@@ -53,6 +55,11 @@ type Config struct {
 	IdleTimeout time.Duration
 	// SessionTimeout bounds a whole session; 0 means 1 h.
 	SessionTimeout time.Duration
+	// StepTimeout bounds one step of a visitor's browser: handling what
+	// they sent and drawing the screen after it, which takes milliseconds.
+	// A step that runs longer ends the session with "internal error";
+	// 0 means 5 s.
+	StepTimeout time.Duration
 	// MaxWidth and MaxHeight clamp every window size a client asks for;
 	// 0 means DefaultMaxWidth×DefaultMaxHeight.
 	MaxWidth, MaxHeight int
@@ -83,6 +90,7 @@ func (c Config) withDefaults() Config {
 	def(&c.LoginGrace, 2*time.Minute)
 	def(&c.IdleTimeout, 10*time.Minute)
 	def(&c.SessionTimeout, time.Hour)
+	def(&c.StepTimeout, 5*time.Second)
 	if c.MaxWidth <= 0 {
 		c.MaxWidth = DefaultMaxWidth
 	}
@@ -118,6 +126,10 @@ type Server struct {
 	lim     *limiter
 	metrics *metrics
 	reclaim *reclaimer
+	guard   *guard
+	// browser makes a visitor's model: ui.New for doc, or what a test
+	// puts in its place.
+	browser func(opts ...ui.Option) tea.Model
 	proxy   proxyproto.ConnPolicyFunc
 	nextID  atomic.Uint64
 
@@ -150,6 +162,8 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		reclaim: newReclaimer(),
 	}
 	s.metrics = newMetrics(s.lim)
+	s.browser = func(opts ...ui.Option) tea.Model { return ui.New(doc, opts...) }
+	s.guard = &guard{bound: cfg.StepTimeout, log: s.log, overran: s.metrics.overran, leaked: s.metrics.leaked}
 	if len(cfg.ProxyProtocolFrom) > 0 {
 		p, err := proxyproto.PolicyFromRanges(cfg.ProxyProtocolFrom, proxyproto.REQUIRE, proxyproto.REJECT)
 		if err != nil {

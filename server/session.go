@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -28,6 +29,7 @@ const (
 	reasonClosed   = "client closed"
 	reasonPanic    = "panic"
 	reasonStalled  = "client stopped reading"
+	reasonOverran  = "step overran"
 )
 
 // What a visitor over a session cap is told.
@@ -154,6 +156,10 @@ func (s *Server) handle(ss ssh.Session) {
 		s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
 			"bytes", sess.out.n.Load(), "status", status, "reason", sess.why())
 		_ = ss.Exit(status)
+		if sess.why() == reasonOverran {
+			// Whatever the stuck step holds, the connection goes now.
+			_ = c.Close()
+		}
 		_, _, open := s.lim.counts()
 		s.reclaim.closed(open)
 	}()
@@ -197,7 +203,7 @@ func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 	// Colours are written in full and brought down to what this visitor's
 	// terminal shows, or dropped.
 	fw := newFrameWriter(profileWriter{out: &sess.out, profile: colorprofile.Env(env)}, w, h)
-	l := newLoop(ui.New(s.doc, ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb")), fw, in)
+	l := newLoop(s.browser(ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb")), fw, in, s.guard)
 	ctx, stop := context.WithCancel(ss.Context())
 	defer stop()
 	sess.mu.Lock()
@@ -217,11 +223,18 @@ func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 	}
 	idle := s.idleTimer(sess, in)
 	limit := time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) })
-	quit := l.run(ctx)
+	quit, err := l.run(ctx)
 	c.detach()
 	idle.Stop()
 	limit.Stop()
+	// An abandoned step never draws, so the screen is the loop's to
+	// restore even when one is stuck.
 	_ = fw.close()
+	if errors.Is(err, errOverran) {
+		sess.end(reasonOverran)
+		fmt.Fprint(&sess.out, "internal error\r\n")
+		return 1
+	}
 
 	switch sess.why() {
 	case reasonShutdown:

@@ -200,6 +200,7 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	loginGrace := fs.Duration("login-grace", 2*time.Minute, "time a visitor may spend at the host-key prompt, from the key exchange to authenticated")
 	idle := fs.Duration("idle-timeout", 10*time.Minute, "end a session after this long without input")
 	session := fs.Duration("session-timeout", time.Hour, "the longest a session may last")
+	step := fs.Duration("step-timeout", 5*time.Second, "end a browser session, with \"internal error\", whose step (handling a key and drawing) runs this long")
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for sessions to end on SIGINT or SIGTERM")
 	var lim server.Limits
 	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", 64, "connections allowed in the key exchange at once; each source may hold a quarter")
@@ -242,7 +243,8 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	srv, err := server.New(server.Config{
 		Addr: *listen, HostKey: key, Version: buildVersion(),
 		HandshakeTimeout: *handshake, LoginGrace: *loginGrace, IdleTimeout: *idle, SessionTimeout: *session,
-		Limits: lim, ProxyProtocolFrom: splitList(*proxyFrom),
+		StepTimeout: *step,
+		Limits:      lim, ProxyProtocolFrom: splitList(*proxyFrom),
 	}, doc, logger)
 	if err != nil {
 		return errUsage{err}
