@@ -48,7 +48,11 @@ func ParseNamed(name string, src []byte) (res *Resume, err error) {
 	}
 	p := &parser{name: name, src: src, lines: lineStarts(src)}
 	if at := notText(src); at >= 0 {
-		return nil, &ParseError{File: name, Line: p.lineAt(at), Msg: fmt.Sprintf("not UTF-8 text (byte %d)", at+1)}
+		msg := fmt.Sprintf("not UTF-8 text (byte %d)", at+1)
+		if r, _ := utf8.DecodeRune(src[at:]); r != utf8.RuneError && r != 0 {
+			msg = fmt.Sprintf("not plain text: control character %U (byte %d)", r, at+1)
+		}
+		return nil, &ParseError{File: name, Line: p.lineAt(at), Msg: msg}
 	}
 	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
 	if err := p.document(doc); err != nil {
@@ -59,11 +63,13 @@ func ParseNamed(name string, src []byte) (res *Resume, err error) {
 }
 
 // notText is the offset of the first byte that is not UTF-8 text (an
-// invalid sequence, or a NUL as binary files have), or -1.
+// invalid sequence, or a NUL as binary files have) or is a control
+// character other than a tab or a line break (an escape sequence would
+// reach every visitor's terminal), or -1.
 func notText(src []byte) int {
 	for i := 0; i < len(src); {
 		r, n := utf8.DecodeRune(src[i:])
-		if (r == utf8.RuneError && n == 1) || r == 0 {
+		if (r == utf8.RuneError && n == 1) || (unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r') {
 			return i
 		}
 		i += n

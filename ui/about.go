@@ -20,12 +20,12 @@ func (m Model) aboutLines() []string {
 		st := m.styles
 		var out []string
 		if h := m.doc.About.Heading; h != "" {
-			out = append(out, wrapRuns([]run{{text: h}}, w, "", withBase(st, st.Title))...)
+			out = append(out, wrapRuns([]run{{text: printable(h)}}, w, "", withBase(st, st.Title))...)
 		}
 		out = append(out, m.blockLines(m.doc.About.Blocks, w)...)
 		for _, s := range m.doc.Sections {
 			out = append(out, "")
-			out = append(out, wrapRuns([]run{{text: s.Heading}}, w, "", withBase(st, st.Title))...)
+			out = append(out, wrapRuns([]run{{text: printable(s.Heading)}}, w, "", withBase(st, st.Title))...)
 			out = append(out, m.blockLines(s.Blocks, w)...)
 		}
 		return indent(out, "  ")
@@ -51,7 +51,11 @@ func (m Model) helpLines() []string {
 func (m Model) readerLines() []string {
 	w := max(content.MinWidth, m.width)
 	return cached(m, w, slot{kind: slotReader}, func() []string {
-		return strings.Split(strings.TrimRight(m.doc.Text(w, m.now()), "\n"), "\n")
+		lines := strings.Split(strings.TrimRight(m.doc.Text(w, m.now()), "\n"), "\n")
+		for i, l := range lines {
+			lines[i] = printable(l)
+		}
+		return lines
 	})
 }
 

@@ -127,7 +127,7 @@ func window(lines []string, off, h int) []string {
 func (m Model) header() []string {
 	st := m.styles
 	start, end, months := m.doc.Span(m.now())
-	title := st.Title.Render(m.doc.Title())
+	title := st.Title.Render(printable(m.doc.Title()))
 	if m.doc.Title() == "" {
 		title = st.Title.Render("Résumé")
 	}

@@ -324,7 +324,7 @@ func (m Model) draw() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = m.doc.Title()
+	v.WindowTitle = printable(m.doc.Title())
 	return v
 }
 

@@ -24,10 +24,10 @@ type run struct {
 func runs(t content.Text, query string) []run {
 	var out []run
 	for i, s := range t {
-		out = append(out, run{text: s.Text, span: s})
+		out = append(out, run{text: printable(s.Text), span: s})
 		last := i+1 == len(t)
 		if s.URL != "" && s.URL != s.Text && (last || t[min(i+1, len(t)-1)].URL != s.URL) {
-			out = append(out, run{text: " <" + s.URL + ">", span: content.Span{URL: s.URL}, url: true})
+			out = append(out, run{text: " <" + printable(s.URL) + ">", span: content.Span{URL: s.URL}, url: true})
 		}
 	}
 	if query == "" {
@@ -201,7 +201,7 @@ func (st *Styles) render(p run, text string) string {
 	}
 	out := s.Render(text)
 	if p.span.URL != "" && !p.url {
-		out = ansi.SetHyperlink(p.span.URL) + out + ansi.ResetHyperlink()
+		out = ansi.SetHyperlink(linkTarget(p.span.URL)) + out + ansi.ResetHyperlink()
 	}
 	return out
 }

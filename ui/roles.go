@@ -199,6 +199,7 @@ func yearRange(r content.Role) string {
 
 // highlight draws s in style, with what matches q in the match style.
 func highlight(s, q string, style, matchStyle lipgloss.Style) string {
+	s = printable(s)
 	if q == "" {
 		return style.Render(s)
 	}
@@ -272,7 +273,7 @@ func (m Model) blockLines(blocks []content.Block, w int) []string {
 			out = append(out, wrapRuns(runs(b.Text, m.search.query), w, "│ ", withBase(st, st.Emph))...)
 		case content.Code:
 			for _, l := range strings.Split(b.Text.Plain(), "\n") {
-				out = append(out, st.Code.Render("  "+l))
+				out = append(out, st.Code.Render("  "+printable(l)))
 			}
 		case content.Rule:
 			out = append(out, st.Rule.Render(strings.Repeat("─", min(w, 20))))

@@ -114,7 +114,7 @@ func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
 	case "ctrl+w":
 		s.query = strings.TrimRightFunc(strings.TrimRightFunc(s.query, unicode.IsSpace), func(r rune) bool { return !unicode.IsSpace(r) })
 	default:
-		text := printable(msg.Text)
+		text := typed(msg.Text)
 		if text == "" || len([]rune(s.query))+len([]rune(text)) > maxQuery {
 			return m
 		}
@@ -128,10 +128,10 @@ func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
 	return m
 }
 
-// printable drops control characters from typed or pasted text.
-func printable(s string) string {
+// typed is typed or pasted text without its control characters.
+func typed(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if control(r) {
 			return -1
 		}
 		return r

@@ -144,8 +144,8 @@ func (m Model) timelineLines() []string {
 	out = append(out, "")
 	if len(m.doc.Roles) > 0 {
 		r := m.doc.Roles[m.sel]
-		out = append(out, " "+st.Marker.Render("▸ ")+st.Selected.Render(r.Title)+st.Dim.Render(" · ")+
-			st.Accent.Render(r.Organisation)+st.Dim.Render(" · "+r.DatesLine(m.now())))
+		out = append(out, " "+st.Marker.Render("▸ ")+st.Selected.Render(printable(r.Title))+st.Dim.Render(" · ")+
+			st.Accent.Render(printable(r.Organisation))+st.Dim.Render(" · "+r.DatesLine(m.now())))
 		out = append(out, "")
 	}
 	// The legend, a window of it around the selection.
@@ -157,7 +157,7 @@ func (m Model) timelineLines() []string {
 		if i == m.sel {
 			mark, style = st.Marker.Render("▸ "), st.Selected
 		}
-		out = append(out, " "+mark+st.Dim.Render(strconv.Itoa(i+1)+" ")+style.Render(r.Title)+st.Dim.Render(" "+yearRange(r)))
+		out = append(out, " "+mark+st.Dim.Render(strconv.Itoa(i+1)+" ")+style.Render(printable(r.Title))+st.Dim.Render(" "+yearRange(r)))
 	}
 	return out
 }

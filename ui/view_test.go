@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/resume-ssh/resume/content"
@@ -105,15 +104,7 @@ func TestNothingOverflows(t *testing.T) {
 							next, _ = m.Update(press(k))
 							m = next.(Model)
 						}
-						lines := strings.Split(m.View().Content, "\n")
-						if len(lines) > h {
-							t.Fatalf("doc %d %s at %d×%d: %d lines", di, v.name, w, h, len(lines))
-						}
-						for i, l := range lines {
-							if lw := lipgloss.Width(l); lw > w {
-								t.Fatalf("doc %d %s at %d×%d: line %d is %d wide: %q", di, v.name, w, h, i, lw, ansi.Strip(l))
-							}
-						}
+						fits(t, m, w, h, fmt.Sprintf("doc %d %s %s", di, v.name, k))
 					}
 				}
 			}

@@ -105,7 +105,8 @@ func TestBadResumeFile(t *testing.T) {
 	// binary file are refused at load, naming the byte.
 	for body, want := range map[string]string{
 		"# T\n\nKa_nQC65T/e7cENWRLDghUyMFb6J-Q/Fco_zt33NC6oeRUUDOEu/XcStBBHAvaRMU7z-P31u=&(\xe5\x5d\xa9\n": ":3: not UTF-8 text (byte 81)",
-		"\x7fELF\x02\x01\x01\x00\x00\x00": ":1: not UTF-8 text (byte 8)",
+		"\x7fELF\x02\x01\x01\x00\x00\x00": ":1: not plain text: control character U+007F (byte 1)",
+		"# T\n\nred \x1b[31malert\n":      ":3: not plain text: control character U+001B (byte 10)",
 	} {
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
