@@ -53,6 +53,12 @@ func (w *waitBuf) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+func (w *waitBuf) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
 func (w *waitBuf) has(s string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -51,7 +51,7 @@ const minFrame = time.Second / 60
 // loop runs one visitor's browser.
 type loop struct {
 	model tea.Model
-	fw    *frameWriter
+	fw    screenWriter
 	in    io.Reader
 	guard *guard // bounds each step
 
@@ -79,7 +79,7 @@ type loop struct {
 	quit    bool
 }
 
-func newLoop(model tea.Model, fw *frameWriter, in io.Reader, g *guard) *loop {
+func newLoop(model tea.Model, fw screenWriter, in io.Reader, g *guard) *loop {
 	return &loop{
 		model: model, fw: fw, in: in, guard: g,
 		inReady: make(chan struct{}, 1),

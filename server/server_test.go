@@ -174,8 +174,15 @@ func (s *screen) waitFor(want string) {
 
 func (ts *testServer) browse(t *testing.T, w, h int) (*gossh.Session, io.WriteCloser, *screen) {
 	t.Helper()
+	return ts.browseAs(t, "xterm-256color", w, h, nil)
+}
+
+// browseAs opens the browser in a terminal of type term, copying what the
+// server sends to raw as well, if it is not nil.
+func (ts *testServer) browseAs(t *testing.T, term string, w, h int, raw io.Writer) (*gossh.Session, io.WriteCloser, *screen) {
+	t.Helper()
 	sess := ts.session(t)
-	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
+	if err := sess.RequestPty(term, h, w, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
 	stdin, err := sess.StdinPipe()
@@ -185,6 +192,9 @@ func (ts *testServer) browse(t *testing.T, w, h int) (*gossh.Session, io.WriteCl
 	stdout, err := sess.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if raw != nil {
+		stdout = io.TeeReader(stdout, raw)
 	}
 	scr := readScreen(t, stdout, w, h)
 	if err := sess.Shell(); err != nil {

@@ -202,8 +202,12 @@ func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 	in.touch(s.cfg.Now())
 	// Colours are written in full and brought down to what this visitor's
 	// terminal shows, or dropped.
-	fw := newFrameWriter(profileWriter{out: &sess.out, profile: colorprofile.Env(env)}, w, h)
-	l := newLoop(s.browser(ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(pty.Term == "dumb")), fw, in, s.guard)
+	var fw screenWriter = newFrameWriter(profileWriter{out: &sess.out, profile: colorprofile.Env(env)}, w, h)
+	reader := pty.Term == "dumb"
+	if reader {
+		fw = &lineWriter{out: &sess.out}
+	}
+	l := newLoop(s.browser(ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(reader)), fw, in, s.guard)
 	ctx, stop := context.WithCancel(ss.Context())
 	defer stop()
 	sess.mu.Lock()

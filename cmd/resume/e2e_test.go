@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -195,6 +196,25 @@ func TestEndToEndOpenSSHInTmux(t *testing.T) {
 	p.waitFor("1 match")
 	p.keys("Enter")
 	p.waitFor("“iPXE”")
+	p.keys("q")
+	p.waitFor("EXIT=0")
+}
+
+// TestEndToEndDumbTerminalOpenSSH is the screen-reader path with the real
+// OpenSSH client: TERM=dumb gets the document as lines, and scrolling
+// prints what came into view.
+func TestEndToEndDumbTerminalOpenSSH(t *testing.T) {
+	ssh := needTool(t, "ssh")
+	inst := startBinary(t)
+	p := startPane(t, "dumb"+inst.port, 100, 30, "TERM=dumb "+ssh+" -tt "+strings.Join(sshArgs(t, inst.port), " "))
+	p.logs = inst.logs
+	p.waitFor("Reader mode. j/k scroll, space pages, r leaves, q quits.")
+	rows := strings.Split(p.screen(), "\n")
+	if !slices.Contains(rows, "==================") || !slices.Contains(rows, "Principal Engineer") {
+		t.Errorf("the document is not in lines:\n%s", p.screen())
+	}
+	p.keys("G")
+	p.waitFor("Worked with many server OS types including Windows, Linux, and Sun Solaris.")
 	p.keys("q")
 	p.waitFor("EXIT=0")
 }
