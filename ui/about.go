@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 
 	"github.com/resume-ssh/resume/content"
@@ -10,7 +11,7 @@ import (
 
 // aboutWidth is the about page's measure: the window less a margin, and
 // never so wide that lines are hard to read.
-func (m Model) aboutWidth() int { return min(m.width-4, 96) }
+func (m Model) aboutWidth() int { return min(m.width-4, maxMeasure) }
 
 // aboutLines is the document's opening section and every free section
 // (Skills, Education, …), so that nothing in the document is out of reach.
@@ -33,16 +34,39 @@ func (m Model) aboutLines() []string {
 }
 
 func (m Model) helpLines() []string {
+	return cached(m, m.width, slot{kind: slotHelp}, m.buildHelp)
+}
+
+func (m Model) buildHelp() []string {
 	st := m.styles
-	h := m.helpModel(m.width - 2)
-	keys := strings.Split(h.FullHelpView(m.keys.FullHelp()), "\n")
+	// The key map's columns side by side when they fit, else stacked
+	// into one column that scrolls.
+	keys := strings.Split(m.helpModel(0).FullHelpView(m.keys.FullHelp()), "\n")
+	if widest(keys) > m.width-2 {
+		keys = nil
+		var all []key.Binding
+		for _, col := range m.keys.FullHelp() {
+			all = append(all, col...)
+		}
+		kw := 0
+		for _, b := range all {
+			kw = max(kw, lipgloss.Width(b.Help().Key))
+		}
+		for _, b := range all {
+			k := b.Help().Key
+			keys = append(keys, st.Help.FullKey.Render(k+strings.Repeat(" ", kw-lipgloss.Width(k)+1))+st.Help.FullDesc.Render(b.Help().Desc))
+		}
+	}
 	out := []string{st.Title.Render("Keys"), ""}
 	out = append(out, keys...)
 	out = append(out, "",
-		st.Title.Render("Mouse"), "",
-		st.Text.Render("Click a role to select it, or a bar in the timeline."),
-		st.Text.Render("The wheel scrolls the pane under the pointer."),
-	)
+		st.Title.Render("Mouse"), "")
+	for _, l := range []string{
+		"Click a tab in the header to switch views, a role to select it, or a bar in the timeline.",
+		"The wheel scrolls the pane under the pointer.",
+	} {
+		out = append(out, wrapRuns([]run{{text: l}}, max(1, m.width-2), "", st)...)
+	}
 	return indent(out, "  ")
 }
 
@@ -67,4 +91,13 @@ func (m Model) renderReader() string {
 		status = "r: leave reader mode · q: quit"
 	}
 	return frame(append(fit(body, m.width, h), status), m.width, m.height)
+}
+
+// widest is the width of the widest of lines.
+func widest(lines []string) int {
+	w := 0
+	for _, l := range lines {
+		w = max(w, lipgloss.Width(l))
+	}
+	return w
 }

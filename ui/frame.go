@@ -34,7 +34,7 @@ type cacheKey struct {
 }
 
 // slot is one thing a cache holds: the about page, the reader's column,
-// the timeline, or a role's detail.
+// the timeline, a role's detail, the help, or the list's width.
 type slot struct {
 	kind byte
 	role int
@@ -45,6 +45,8 @@ const (
 	slotAbout
 	slotReader
 	slotTimeline
+	slotListNeeds
+	slotHelp
 )
 
 // maxCaches bounds the caches: a few widths in two themes, and whatever
@@ -125,39 +127,53 @@ func window(lines []string, off, h int) []string {
 }
 
 func (m Model) header() []string {
+	left, tabs := m.headerParts()
+	line := left
+	if tabs != "" {
+		line = left + strings.Repeat(" ", m.width-lipgloss.Width(left)-lipgloss.Width(tabs)) + tabs
+	}
+	return []string{line, m.styles.Rule.Render(strings.Repeat("─", m.width))}
+}
+
+// headerParts are the header's left side (the title, and the span of the
+// career when there is room) and the tabs, or "" when they do not fit.
+func (m Model) headerParts() (left, tabs string) {
 	st := m.styles
 	start, end, months := m.doc.Span(m.now())
 	title := st.Title.Render(printable(m.doc.Title()))
 	if m.doc.Title() == "" {
 		title = st.Title.Render("Résumé")
 	}
-	span := ""
+	tabs = m.tabs()
 	if months > 0 {
-		span = st.Dim.Render(" · " + start.String() + " – " + end.String() + " · " + content.FormatMonths(months))
+		span := st.Dim.Render(" · " + start.String() + " – " + end.String() + " · " + content.FormatMonths(months))
+		if m.width-lipgloss.Width(title+span)-lipgloss.Width(tabs) >= 2 {
+			return title + span, tabs
+		}
 	}
-	tabs := m.tabs()
-	left := title + span
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(tabs)
-	if gap < 2 {
-		gap = m.width - lipgloss.Width(title) - lipgloss.Width(tabs)
-		left = title
+	if m.width-lipgloss.Width(title)-lipgloss.Width(tabs) >= 2 {
+		return title, tabs
 	}
-	line := left
-	if gap >= 2 {
-		line = left + strings.Repeat(" ", gap) + tabs
-	}
-	return []string{line, st.Rule.Render(strings.Repeat("─", m.width))}
+	return title, ""
+}
+
+// tabPages are the pages the header's tabs name, in order.
+func tabPages() []struct {
+	p    page
+	name string
+} {
+	return []struct {
+		p    page
+		name string
+	}{{pageRoles, "roles"}, {pageTimeline, "timeline"}, {pageAbout, "about"}, {pageHelp, "help"}}
 }
 
 // tabs names the pages, the current one in brackets so that it shows
-// without colour too.
+// without colour too. Each tab is its name and two cells.
 func (m Model) tabs() string {
 	st := m.styles
 	var parts []string
-	for _, t := range []struct {
-		p    page
-		name string
-	}{{pageRoles, "roles"}, {pageTimeline, "timeline"}, {pageAbout, "about"}, {pageHelp, "help"}} {
+	for _, t := range tabPages() {
 		if t.p == m.page {
 			parts = append(parts, st.Selected.Render("["+t.name+"]"))
 		} else {
@@ -167,6 +183,25 @@ func (m Model) tabs() string {
 	return strings.Join(parts, "")
 }
 
+// clickTab switches to the page whose tab is at column x of the header.
+func (m Model) clickTab(x int) Model {
+	_, tabs := m.headerParts()
+	if tabs == "" {
+		return m
+	}
+	at := m.width - lipgloss.Width(tabs)
+	for _, t := range tabPages() {
+		w := len(t.name) + 2
+		if x >= at && x < at+w {
+			return m.open(t.p)
+		}
+		at += w
+	}
+	return m
+}
+
+// footer is the line under every view: the keys that view answers to,
+// then always the way to quit, and the selected role's place.
 func (m Model) footer() string {
 	st := m.styles
 	pos := st.Dim.Render(fmt.Sprintf(" %d/%d", m.sel+1, len(m.doc.Roles)))
@@ -178,17 +213,45 @@ func (m Model) footer() string {
 		count := st.Dim.Render(fmt.Sprintf("  %d %s · enter pick · esc cancel", n, plural(n, "match", "matches")))
 		return st.Key.Render("/") + m.search.query + st.Selected.Render("▏") + count
 	}
+	quit := m.keys.Quit
+	if m.demo.on { // q is the tour's, so that a visitor cannot end the booth's session
+		quit = m.keys.ForceQuit
+	}
+	h := m.helpModel(0)
+	end := h.ShortHelpView([]key.Binding{quit}) + pos
 	if m.demo.touring {
-		return st.Accent.Render("demo tour") + st.Dim.Render(" · press any key to explore")
+		return st.Accent.Render("demo tour") + st.Dim.Render(" · any key explores · ") + end
 	}
-	h := m.helpModel(max(0, m.width-lipgloss.Width(pos)-1))
-	keys := h.ShortHelpView(m.keys.ShortHelp())
-	if m.search.query != "" {
-		keys = st.Dim.Render("“"+m.search.query+"” ") + h.ShortHelpView(
-			[]key.Binding{m.keys.Next, m.keys.Back, m.keys.Search, m.keys.Help})
+	prefix := ""
+	if m.search.query != "" && m.page == pageRoles {
+		prefix = st.Dim.Render("“" + m.search.query + "” ")
 	}
-	gap := m.width - lipgloss.Width(keys) - lipgloss.Width(pos)
-	return keys + strings.Repeat(" ", max(1, gap)) + pos
+	h.SetWidth(max(0, m.width-lipgloss.Width(prefix)-lipgloss.Width(end)-2))
+	keys := prefix + h.ShortHelpView(m.footerKeys())
+	gap := m.width - lipgloss.Width(keys) - lipgloss.Width(end)
+	return keys + strings.Repeat(" ", max(1, gap)) + end
+}
+
+// footerKeys are the keys the current view answers to, most useful first.
+func (m Model) footerKeys() []key.Binding {
+	k := m.keys
+	help := func(keys, desc string) key.Binding { // for the footer only
+		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
+	}
+	back := help("esc", "back")
+	switch {
+	case m.reader:
+		return []key.Binding{help("↑/↓", "scroll"), help("space", "page"), help("r", "leave reader")}
+	case m.page == pageTimeline:
+		return []key.Binding{help("←/→", "select"), help("enter", "open"), back, k.Help}
+	case m.page == pageAbout || m.page == pageHelp:
+		return []key.Binding{help("↑/↓", "scroll"), back, k.Timeline, k.Search}
+	case m.search.query != "":
+		return []key.Binding{k.Next, back, k.Search, k.Help}
+	case (m.wide() && m.focus == focusDetail) || (!m.wide() && m.detailOpen):
+		return []key.Binding{help("↑/↓", "scroll"), back, help("tab", "list"), k.Help}
+	}
+	return k.ShortHelp()
 }
 
 func plural(n int, one, many string) string {
@@ -198,10 +261,19 @@ func plural(n int, one, many string) string {
 	return many
 }
 
+// tooSmallLine says the window is too small, in the longest of its
+// wordings that fits: any size down to 1×1 shows as much as fits.
 func (m Model) tooSmallLine() string {
-	msg := fmt.Sprintf("Window too small: %d×%d, the résumé needs %d×%d · q quits", m.width, m.height, MinWidth, MinHeight)
-	if lipgloss.Width(msg) > m.width {
-		msg = fmt.Sprintf("Too small: %d×%d < %d×%d", m.width, m.height, MinWidth, MinHeight)
+	size, need := fmt.Sprintf("%d×%d", m.width, m.height), fmt.Sprintf("%d×%d", MinWidth, MinHeight)
+	for _, lines := range [][]string{
+		{"Window too small: " + size + ", the résumé needs " + need + " · q quits"},
+		{"Window too small: " + size + ",", "the résumé needs " + need + ".", "q quits"},
+		{"Too small: " + size, "needs " + need, "q quits"},
+		{"Too small", "needs " + need},
+	} {
+		if len(lines) <= m.height && widest(lines) <= m.width {
+			return strings.Join(lines, "\n")
+		}
 	}
-	return truncate(msg, max(m.width, 1))
+	return truncate("Too small", max(m.width, 1))
 }

@@ -57,9 +57,10 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the footer's key help.
+// ShortHelp is the footer's key help in the role list; the footer adds
+// the way to quit.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Down, k.Open, k.Timeline, k.About, k.Search, k.Help, k.Quit}
+	return []key.Binding{k.Down, k.Open, k.Timeline, k.About, k.Search, k.Help}
 }
 
 // FullHelp is the help view's key map, in columns.

@@ -193,16 +193,13 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case match(msg, k.Help):
 		if m.page == pageHelp {
 			m.page = m.back
-		} else {
-			m.back, m.page, m.scroll = m.page, pageHelp, 0
+			return m, nil
 		}
-		return m, nil
+		return m.open(pageHelp), nil
 	case match(msg, k.Timeline):
-		m.page = pageTimeline
-		return m, nil
+		return m.open(pageTimeline), nil
 	case match(msg, k.About):
-		m.page, m.scroll = pageAbout, 0
-		return m, nil
+		return m.open(pageAbout), nil
 	case match(msg, k.Search):
 		m.page = pageRoles
 		m = m.startSearch()
@@ -265,11 +262,25 @@ func (m Model) updateMouse(msg tea.MouseMsg) Model {
 	}
 	switch {
 	case m.reader:
+	case mouse.Y == 0:
+		m = m.clickTab(mouse.X)
 	case m.page == pageRoles:
 		m = m.clickRoles(mouse.X, mouse.Y)
 	case m.page == pageTimeline:
 		m = m.clickTimeline(mouse.X, mouse.Y)
 	}
+	return m
+}
+
+// open shows page p, as its key does.
+func (m Model) open(p page) Model {
+	switch {
+	case p == pageHelp && m.page != pageHelp:
+		m.back, m.scroll = m.page, 0
+	case p == pageAbout || (p == pageRoles && m.page != pageRoles):
+		m.scroll = 0
+	}
+	m.page = p
 	return m
 }
 

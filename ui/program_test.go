@@ -302,7 +302,7 @@ func TestQuit(t *testing.T) {
 	}
 	// Too small a window still answers q.
 	d := start(t, 20, 5)
-	if s := d.screen(); !strings.Contains(s, "oo small: 20×5") {
+	if s := d.screen(); !strings.Contains(s, "20×5") || !strings.Contains(s, "q quits") {
 		t.Errorf("too small: %q", s)
 	}
 	d.keys("q")

@@ -102,12 +102,35 @@ func (m Model) entries() []int {
 	return all
 }
 
-// listWidth is the list pane's width: the whole window when narrow.
+// listWidth is the list pane's width: the whole window when narrow. When
+// wide, the list takes what its longest line needs as long as the detail
+// keeps a comfortable measure (readMeasure) and the list no more than
+// half; never less than two fifths of the window, up to 48 cells.
 func (m Model) listWidth() int {
 	if !m.wide() {
 		return m.width
 	}
-	return min(48, m.width*2/5)
+	return max(min(48, m.width*2/5), min(m.listNeeds(), m.width-readMeasure-3, m.width/2))
+}
+
+// readMeasure is the width prose is wrapped to when there is room: lines
+// much longer are hard to read.
+const readMeasure = 72
+
+// maxMeasure is the widest prose is ever wrapped.
+const maxMeasure = 96
+
+// listNeeds is the width of the list's longest line, as listLines draws
+// it: the marker, the number and the title, or the years and the
+// organisation.
+func (m Model) listNeeds() int {
+	return cached(m, 0, slot{kind: slotListNeeds}, func() int {
+		w := 0
+		for _, r := range m.doc.Roles {
+			w = max(w, 4+lipgloss.Width(printable(r.Title)), 4+2+lipgloss.Width(yearRange(r))+3+lipgloss.Width(printable(r.Organisation)))
+		}
+		return w
+	})
 }
 
 func (m Model) listRows() int { return max(1, m.bodyHeight()/rowsPerRole) }
@@ -122,7 +145,7 @@ func (m Model) overList(x int) bool {
 // detailWidth is the width the detail is wrapped to.
 func (m Model) detailWidth() int {
 	if m.wide() {
-		return m.width - m.listWidth() - 3
+		return min(maxMeasure, m.width-m.listWidth()-3)
 	}
 	return m.width - 2
 }

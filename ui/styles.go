@@ -48,11 +48,16 @@ func DefaultStyles(isDark bool) Styles {
 	c := lipgloss.LightDark(isDark)
 	accent := c(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B8A6FF"))
 	second := c(lipgloss.Color("#0B7A75"), lipgloss.Color("#5FD7C4"))
-	dim := c(lipgloss.Color("#6B6B78"), lipgloss.Color("#8E8E9E"))
+	dim := c(lipgloss.Color("#5C5C68"), lipgloss.Color("#A3A3B1"))
 	text := c(lipgloss.Color("#1E1E24"), lipgloss.Color("#E6E6EE"))
 	warm := c(lipgloss.Color("#B3261E"), lipgloss.Color("#FFB4A9"))
 	s := lipgloss.NewStyle()
-	h := help.DefaultStyles(isDark)
+	// The help's own greys are too faint to read on most backgrounds.
+	h := help.Styles{
+		ShortKey: s.Foreground(accent), ShortDesc: s.Foreground(dim), ShortSeparator: s.Foreground(dim),
+		Ellipsis: s.Foreground(dim),
+		FullKey:  s.Foreground(accent), FullDesc: s.Foreground(dim), FullSeparator: s.Foreground(dim),
+	}
 	return Styles{
 		Title:       s.Bold(true).Foreground(accent),
 		Accent:      s.Foreground(second),

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/resume-ssh/resume/content"
 )
@@ -109,37 +110,7 @@ func (m Model) timelineLines() []string {
 	w := m.width - 2
 	out := []string{" " + st.Dim.Render(t.axis), " " + st.Rule.Render(t.ticks)}
 	for _, lane := range t.lanes {
-		cells := []rune(strings.Repeat(" ", w))
-		owner := make([]int, w)
-		for i := range owner {
-			owner[i] = -1
-		}
-		for _, i := range lane {
-			for x := t.from[i]; x <= t.to[i] && x < w; x++ {
-				owner[x] = i
-			}
-		}
-		var b strings.Builder
-		for x := 0; x < w; {
-			i := owner[x]
-			j := x
-			for j < w && owner[j] == i {
-				j++
-			}
-			if i < 0 {
-				b.WriteString(string(cells[x:j]))
-				x = j
-				continue
-			}
-			// A bar, or several bars of one role cut by nothing: draw the
-			// role's number at its start when it fits.
-			for x < j {
-				end := min(j, t.to[i]+1)
-				b.WriteString(m.bar(i, end-x))
-				x = end
-			}
-		}
-		out = append(out, " "+b.String())
+		out = append(out, " "+m.laneLine(t, lane, w))
 	}
 	out = append(out, "")
 	if len(m.doc.Roles) > 0 {
@@ -162,36 +133,108 @@ func (m Model) timelineLines() []string {
 	return out
 }
 
-// bar draws n cells of role i's bar: full blocks when selected, else
+// laneLine draws one lane of the chart, w cells wide. Each bar starts with
+// its role's number, the selected one too; a bar too short for it has its
+// number in the free cells beside it, after or else before, so that every
+// role can be found by its number.
+func (m Model) laneLine(t *timeline, lane []int, w int) string {
+	owner := make([]int, w) // the role whose bar covers a cell, or -1
+	label := make([]bool, w)
+	for i := range owner {
+		owner[i] = -1
+	}
+	for _, i := range lane {
+		for x := t.from[i]; x <= min(t.to[i], w-1); x++ {
+			owner[x] = i
+		}
+	}
+	text := []rune(strings.Repeat(" ", w))
+	for _, i := range lane {
+		num := strconv.Itoa(i + 1)
+		from, to := t.from[i], min(t.to[i], w-1)
+		at := -1
+		switch free := func(a int) bool {
+			for x := a; x < a+len(num); x++ {
+				if x < 0 || x >= w || owner[x] != -1 {
+					return false
+				}
+			}
+			return true
+		}; {
+		case to-from+1 >= len(num):
+			at = from
+		case free(to + 1):
+			at = to + 1
+		case free(from - len(num)):
+			at = from - len(num)
+		}
+		if at < 0 {
+			continue
+		}
+		for k, r := range num {
+			text[at+k], owner[at+k], label[at+k] = r, i, true
+		}
+	}
+	st := m.styles
+	var b strings.Builder
+	for x := 0; x < w; {
+		i, l := owner[x], label[x]
+		j := x
+		for j < w && owner[j] == i && label[j] == l {
+			j++
+		}
+		switch {
+		case i < 0:
+			b.WriteString(string(text[x:j]))
+		case l:
+			style := m.barStyle(i)
+			if i == m.sel {
+				style = st.Selected
+			}
+			b.WriteString(style.Render(string(text[x:j])))
+		default:
+			b.WriteString(m.barStyle(i).Render(strings.Repeat(m.barFill(i), j-x)))
+		}
+		x = j
+	}
+	return b.String()
+}
+
+// barFill is the shade of role i's bar: full blocks when selected, else
 // shades that alternate between neighbours so that they read apart
 // without colour.
-func (m Model) bar(i, n int) string {
-	st := m.styles
-	fill, style := "▒", st.Bar
-	if i%2 == 1 {
-		fill, style = "░", st.BarAlt
+func (m Model) barFill(i int) string {
+	switch {
+	case i == m.sel:
+		return "█"
+	case i%2 == 1:
+		return "░"
 	}
-	if i == m.sel {
-		fill, style = "█", st.BarSelected
+	return "▒"
+}
+
+func (m Model) barStyle(i int) lipgloss.Style {
+	switch {
+	case i == m.sel:
+		return m.styles.BarSelected
+	case i%2 == 1:
+		return m.styles.BarAlt
 	}
-	label := strconv.Itoa(i + 1)
-	if n > len(label)+1 && i != m.sel {
-		return style.Render(label + strings.Repeat(fill, n-len(label)))
-	}
-	return style.Render(strings.Repeat(fill, n))
+	return m.styles.Bar
 }
 
 func (m Model) updateTimeline(msg tea.KeyPressMsg) Model {
 	k := m.keys
-	switch {
+	// ←/→ (h/l) walk the bars along the axis, so only esc leaves.
+	switch key := msg.String(); {
+	case match(msg, k.Up), key == "left", key == "h":
+		m.sel = m.step(-1)
+	case match(msg, k.Down), key == "right", key == "l":
+		m.sel = m.step(1)
 	case match(msg, k.Back):
 		m.page = pageRoles
-	case msg.String() == "enter":
+	case key == "enter":
 		m.page, m.focus, m.detailOpen, m.scroll = pageRoles, focusDetail, true, 0
-	case match(msg, k.Down), msg.String() == "right", msg.String() == "l":
-		m.sel = m.step(1)
-	case match(msg, k.Up), msg.String() == "left":
-		m.sel = m.step(-1)
 	case match(msg, k.First):
 		m.sel = 0
 	case match(msg, k.Last):
