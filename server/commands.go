@@ -4,16 +4,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
+
+	"github.com/resume-ssh/resume/content"
 )
 
 // commandHelp is what `ssh HOST help` prints.
 const commandHelp = `Commands (ssh HOST COMMAND):
-  (none)              the résumé browser, or plain text without a terminal
-  json                the résumé in the JSON Resume schema
-  markdown, md        the résumé as its author wrote it
+  (none)                 the résumé browser, or plain text without a terminal
+  json                   the résumé in the JSON Resume schema
+  markdown, md           the résumé as its author wrote it
   text, txt [--width N]  plain text wrapped at N columns (default 80)
-  help                this list
-  version             the server's version
+  help                   this list
+  version                the server's version
 `
 
 // command runs one exec command and returns its exit status. Nothing is
@@ -48,11 +51,15 @@ func (s *Server) command(args []string, out, errOut io.Writer) int {
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
 		width := fs.Int("width", 80, "")
-		if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-			return usage("usage: text [--width N]")
-		}
-		if *width < 20 || *width > 1000 {
-			return usage("--width must be between 20 and 1000")
+		switch err := fs.Parse(args); {
+		case err != nil && strings.Contains(err.Error(), "invalid value"):
+			return usage("%s: --width wants a number of columns, such as --width 100", name)
+		case err != nil:
+			return usage("%s: %s; usage: %s [--width N]", name, sanitize(err.Error()), name)
+		case fs.NArg() > 0:
+			return usage("%s: unexpected argument %q; usage: %s [--width N]", name, sanitize(fs.Arg(0)), name)
+		case *width < content.MinWidth || *width > 1000:
+			return usage("%s: --width must be between %d and 1000, not %d", name, content.MinWidth, *width)
 		}
 		_, _ = io.WriteString(out, s.doc.Text(*width, s.cfg.Now()))
 	case "help":

@@ -260,7 +260,10 @@ func TestCommandsEqualExports(t *testing.T) {
 	}{
 		{"rm -rf /", 1, "unknown command \"rm\"; try \"help\"\n"},
 		{"bash", 1, "unknown command \"bash\"; try \"help\"\n"},
-		{"text --width 5", 2, "--width must be between 20 and 1000\n"},
+		{"text --width 5", 2, "text: --width must be between 20 and 1000, not 5\n"},
+		{"text --width abc", 2, "text: --width wants a number of columns, such as --width 100\n"},
+		{"txt --height 5", 2, "txt: flag provided but not defined: -height; usage: txt [--width N]\n"},
+		{"text 100", 2, "text: unexpected argument \"100\"; usage: text [--width N]\n"},
 		{"json please", 2, "json takes no arguments; try \"help\"\n"},
 	} {
 		out, errOut, status := ts.run(t, tc.cmd)
@@ -585,4 +588,21 @@ func TestMouseOverSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 	scr.waitFor("▸ 4 Compute Systems Engineering Manager")
+}
+
+// TestHelpIsAligned: every description in the help starts in one column.
+func TestHelpIsAligned(t *testing.T) {
+	col := -1
+	for _, l := range strings.Split(strings.TrimSpace(commandHelp), "\n")[1:] {
+		l = strings.TrimPrefix(l, "  ")
+		i := strings.Index(l, "  ")
+		j := i + len(l[i:]) - len(strings.TrimLeft(l[i:], " "))
+		if i <= 0 {
+			t.Fatalf("no gap in %q", l)
+		}
+		if col >= 0 && j != col {
+			t.Errorf("%q: the description starts at %d, not %d", l, j, col)
+		}
+		col = j
+	}
 }

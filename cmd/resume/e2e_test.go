@@ -240,6 +240,10 @@ func TestEndToEndViewInTmux(t *testing.T) {
 func TestEndToEndExportsOverOpenSSH(t *testing.T) {
 	ssh := needTool(t, "ssh")
 	inst := startBinary(t)
+	// A first start says that it made a host key, and where.
+	if !regexp.MustCompile(`created host key path=\S+/ssh_host_ed25519_key`).MatchString(inst.logs.String()) {
+		t.Errorf("the first start does not say it created a host key:\n%s", inst.logs)
+	}
 	out, err := exec.Command(ssh, append(sshArgs(t, inst.port), "json")...).Output()
 	if err != nil {
 		t.Fatalf("ssh json: %v", err)

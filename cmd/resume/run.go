@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"net"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
+	"github.com/charmbracelet/x/term"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/resume-ssh/resume/content"
@@ -63,6 +65,9 @@ type errUsage struct{ error }
 // run is the whole program: it returns the exit status.
 func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		cmd, args = "help", nil // the commands, not serve's flags
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
@@ -106,29 +111,80 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 }
 
 // parse reads flags from RESUME_* variables, then from args, which win.
+// A bad value gets one line that names the flag or variable, the value
+// and what was wanted; -h prints the command's flags.
 func parse(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 	var envErr error
+	// The values are explained while parsing, and themselves again for
+	// the usage, which names their types.
+	fs.VisitAll(func(f *flag.Flag) { f.Value = explained{f.Value} })
+	unwrap := func() {
+		fs.VisitAll(func(f *flag.Flag) {
+			if e, ok := f.Value.(explained); ok {
+				f.Value = e.Value
+			}
+		})
+	}
+	defer unwrap()
 	fs.VisitAll(func(f *flag.Flag) {
 		name := "RESUME_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
 		if v := getenv(name); v != "" && envErr == nil {
 			if err := fs.Set(f.Name, v); err != nil {
-				envErr = errUsage{fmt.Errorf("%s: %w", name, err)}
+				envErr = errUsage{fmt.Errorf("%s=%q: %w", name, v, err)}
 			}
 		}
 	})
 	if envErr != nil {
 		return envErr
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage{err} // the flag package has printed the usage
+	out := fs.Output()
+	fs.SetOutput(io.Discard) // errors are returned, and printed once
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		unwrap()
+		fs.Usage()
+		return err
+	}
+	if err != nil {
+		return errUsage{fmt.Errorf("%w (see %s --help)", err, fs.Name())}
 	}
 	if fs.NArg() > 0 {
-		return errUsage{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+		return errUsage{fmt.Errorf("unexpected argument %q (see %s --help)", fs.Arg(0), fs.Name())}
 	}
 	return nil
+}
+
+// explained is a flag value whose parse errors say what was wanted; the
+// flag package's own say only "parse error".
+type explained struct{ flag.Value }
+
+func (v explained) Set(s string) error {
+	err := v.Value.Set(s)
+	if err == nil {
+		return nil
+	}
+	switch v.Get().(type) {
+	case time.Duration:
+		return errors.New("want a duration such as 10s, 10m or 1h30m")
+	case int, int64, uint, uint64:
+		return errors.New("want a whole number")
+	case bool:
+		return errors.New("want true or false")
+	}
+	return err //nolint:wrapcheck // the value's own, already clear
+}
+
+func (v explained) Get() any {
+	if g, ok := v.Value.(flag.Getter); ok {
+		return g.Get()
+	}
+	return nil
+}
+
+func (v explained) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // docFlag is --resume FILE, shared by every command that reads the résumé.
@@ -136,7 +192,9 @@ func docFlag(fs *flag.FlagSet) *string {
 	return fs.String("resume", "", "serve this Markdown `file` instead of the embedded résumé")
 }
 
-func loadDoc(path string) (*content.Resume, error) {
+// loadDoc reads the résumé at path (the embedded one when ""), and
+// writes what looks like a mistake in it to stderr.
+func loadDoc(path string, stderr io.Writer) (*content.Resume, error) {
 	if path == "" {
 		return content.Default(), nil
 	}
@@ -147,6 +205,9 @@ func loadDoc(path string) (*content.Resume, error) {
 	doc, err := content.ParseNamed(path, src)
 	if err != nil {
 		return nil, errUsage{err}
+	}
+	for _, w := range doc.Warnings(time.Now()) {
+		fmt.Fprintln(stderr, "resume: warning:", w)
 	}
 	return doc, nil
 }
@@ -178,15 +239,22 @@ func defaultDataDir(getenv func(string) string) string {
 
 // load finds the host key: --host-key (or RESUME_HOST_KEY) as a path or
 // as the PEM itself, else the data directory's key, created on first
-// start.
-func (k keyFlags) load() (gossh.Signer, error) {
+// start. created is the new key's path when this start made it.
+func (k keyFlags) load() (key gossh.Signer, created string, err error) {
 	if *k.hostKey != "" {
 		if strings.Contains(*k.hostKey, "PRIVATE KEY-----") {
-			return server.ParseHostKey([]byte(*k.hostKey))
+			key, err = server.ParseHostKey([]byte(*k.hostKey))
+		} else {
+			key, err = server.LoadHostKey(*k.hostKey)
 		}
-		return server.LoadHostKey(*k.hostKey)
+		return key, "", err //nolint:wrapcheck // the server package's errors name the key
 	}
-	return server.LoadOrCreateHostKey(*k.dataDir)
+	path := filepath.Join(*k.dataDir, server.HostKeyFile)
+	_, statErr := os.Stat(path)
+	if key, err = server.LoadOrCreateHostKey(*k.dataDir); err == nil && errors.Is(statErr, fs.ErrNotExist) {
+		created = path
+	}
+	return key, created, err //nolint:wrapcheck // as above
 }
 
 func serve(args []string, getenv func(string) string, stderr io.Writer) error {
@@ -232,13 +300,16 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	doc, err := loadDoc(*docPath)
+	doc, err := loadDoc(*docPath, stderr)
 	if err != nil {
 		return err
 	}
-	key, err := keys.load()
+	key, created, err := keys.load()
 	if err != nil {
 		return err
+	}
+	if created != "" {
+		logger.Info("created host key", "path", created)
 	}
 	srv, err := server.New(server.Config{
 		Addr: *listen, HostKey: key, Version: buildVersion(),
@@ -258,12 +329,7 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	host, port, _ := net.SplitHostPort(l.Addr().String())
-	connect := "ssh " + host
-	if port != "22" {
-		connect = "ssh -p " + port + " " + host
-	}
-	logger.Info("listening", "addr", l.Addr().String(), "fingerprint", server.Fingerprint(key.PublicKey()), "connect", connect)
+	logger.Info("listening", "addr", l.Addr().String(), "fingerprint", server.Fingerprint(key.PublicKey()), "connect", connectHint(l.Addr()))
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -284,6 +350,19 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// connectHint is the ssh command that reaches a server listening on addr
+// from this machine.
+func connectHint(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost" // listening on every address: this machine's is one
+	}
+	if port == "22" {
+		return "ssh " + host
+	}
+	return "ssh -p " + port + " " + host
 }
 
 func newLogger(w io.Writer, format, level string) (*log.Logger, error) {
@@ -313,9 +392,12 @@ func view(args []string, getenv func(string) string, stdin io.Reader, stdout, st
 	if err := parse(fs, args, getenv); err != nil {
 		return err
 	}
-	doc, err := loadDoc(*docPath)
+	doc, err := loadDoc(*docPath, stderr)
 	if err != nil {
 		return err
+	}
+	if !isTerminal(stdin) || !isTerminal(stdout) {
+		return errors.New("view needs a terminal; try: resume export --format text")
 	}
 	m := ui.New(doc, ui.WithDemo(*demo), ui.WithReader(getenv("TERM") == "dumb"))
 	if _, err := tea.NewProgram(m, tea.WithInput(stdin), tea.WithOutput(stdout)).Run(); err != nil {
@@ -335,7 +417,7 @@ func export(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	if *width < content.MinWidth || *width > 1000 {
 		return errUsage{fmt.Errorf("--width must be between %d and 1000", content.MinWidth)}
 	}
-	doc, err := loadDoc(*docPath)
+	doc, err := loadDoc(*docPath, stderr)
 	if err != nil {
 		return err
 	}
@@ -366,9 +448,12 @@ func hostkey(args []string, getenv func(string) string, stdout, stderr io.Writer
 	if err := parse(fs, args, getenv); err != nil {
 		return err
 	}
-	key, err := keys.load()
+	key, created, err := keys.load()
 	if err != nil {
 		return err
+	}
+	if created != "" {
+		fmt.Fprintln(stderr, "resume: created a host key at", created)
 	}
 	pub := key.PublicKey()
 	if *slide {
@@ -471,4 +556,10 @@ func pprofHandler() http.Handler {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return mux
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(file.Fd())
 }

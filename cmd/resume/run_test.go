@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,6 +58,71 @@ func TestParseSizeAndPrefixes(t *testing.T) {
 	got, err := parsePrefixes("203.0.113.7, 2001:db8::/48,198.51.100.9/24")
 	if err != nil || fmt.Sprint(got) != "[203.0.113.7/32 2001:db8::/48 198.51.100.0/24]" {
 		t.Errorf("parsePrefixes = %v, %v", got, err)
+	}
+}
+
+// TestClearMessages: a bad value names the flag or variable, the value and
+// the form wanted, in one line; help lists the commands; view without a
+// terminal says what to use instead.
+func TestClearMessages(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		code int
+		want string
+	}{
+		{
+			map[string]string{"RESUME_IDLE_TIMEOUT": "10"},
+			[]string{"serve"},
+			2,
+			`resume: RESUME_IDLE_TIMEOUT="10": want a duration such as 10s, 10m or 1h30m` + "\n",
+		},
+		{
+			nil,
+			[]string{"serve", "--idle-timeout", "10"},
+			2,
+			`resume: invalid value "10" for flag -idle-timeout: want a duration such as 10s, 10m or 1h30m (see resume serve --help)` + "\n",
+		},
+		{
+			nil,
+			[]string{"export", "--width", "abc"},
+			2,
+			`resume: invalid value "abc" for flag -width: want a whole number (see resume export --help)` + "\n",
+		},
+		{
+			map[string]string{"RESUME_DEMO": "maybe"},
+			[]string{"view"},
+			2,
+			`resume: RESUME_DEMO="maybe": want true or false` + "\n",
+		},
+		{nil, []string{"view"}, 1, "resume: view needs a terminal; try: resume export --format text\n"},
+	} {
+		_, errOut, code := runCLI(t, tc.env, tc.args...)
+		if code != tc.code || errOut != tc.want {
+			t.Errorf("%v %q: exit %d, stderr %q; want %d, %q", tc.env, tc.args, code, errOut, tc.code, tc.want)
+		}
+	}
+	for _, h := range []string{"--help", "-h", "help"} {
+		out, _, code := runCLI(t, nil, h)
+		if code != 0 || !strings.Contains(out, "resume view") || !strings.Contains(out, "resume export") || !strings.Contains(out, "resume hostkey") {
+			t.Errorf("resume %s: exit %d, the commands are not listed:\n%s", h, code, out)
+		}
+	}
+}
+
+func TestConnectHint(t *testing.T) {
+	for _, tc := range []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 24110}, "ssh -p 24110 localhost"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 22}, "ssh localhost"},
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 23234}, "ssh -p 23234 127.0.0.1"},
+		{&net.TCPAddr{IP: net.ParseIP("2001:db8::1"), Port: 2222}, "ssh -p 2222 2001:db8::1"},
+	} {
+		if got := connectHint(tc.addr); got != tc.want {
+			t.Errorf("%v: %q, want %q", tc.addr, got, tc.want)
+		}
 	}
 }
 
