@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -200,6 +201,7 @@ func TestDurations(t *testing.T) {
 		{Date{2011, 4}, Date{2012, 3}, "1 yr"},
 		{Date{2013, 0}, Date{2015, 0}, "3 yrs"},
 		{Date{2026, 11}, Date{}, "1 mo"},
+		{Date{2030, 0}, Date{}, "not started yet"},
 	} {
 		r := Role{Start: tc.start, End: tc.end}
 		if got := r.Duration(now); got != tc.want {
@@ -212,6 +214,30 @@ func TestDurations(t *testing.T) {
 	}
 	if got := Default().Roles[0].DatesLine(now); got != "Jul 2013 – Present · 13 yrs 5 mos" {
 		t.Errorf("dates line = %q", got)
+	}
+}
+
+// TestSingleDatesAndTheFuture: a single date reads once, and a role
+// that starts or ends after today is shown but warned of, by its line.
+func TestSingleDatesAndTheFuture(t *testing.T) {
+	doc, err := ParseNamed("cv.md", []byte("# Me\n\n## A\n#### X (Mar 2019)\n\n## B\n#### Y (2019)\n\n## C\n#### Z (2030 - Present)\n\n## D\n#### W (2020 - Dec 2027)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"Mar 2019 · 1 mo", "2019 · 1 yr", "2030 – Present · not started yet", "2020 – Dec 2027 · 8 yrs"} {
+		if got := doc.Roles[i].DatesLine(now); got != want {
+			t.Errorf("role %d: %q, want %q", i+1, got, want)
+		}
+	}
+	want := []string{
+		`cv.md:9: "C" starts in the future (2030)`,
+		`cv.md:12: "D" ends in the future (Dec 2027); a current role ends with Present`,
+	}
+	if got := doc.Warnings(now); !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%q\nwant\n%q", got, want)
+	}
+	if w := Default().Warnings(now); len(w) != 0 {
+		t.Errorf("the seed has warnings: %q", w)
 	}
 }
 

@@ -78,8 +78,12 @@ func plural(n int, unit string) string {
 	return strconv.Itoa(n) + " " + unit + "s"
 }
 
-// FormatRange writes a role's dates as "Jul 2013 – Present".
+// FormatRange writes a role's dates as "Jul 2013 – Present", or a single
+// date once: "Mar 2019".
 func FormatRange(start, end Date) string {
+	if start == end {
+		return start.String()
+	}
 	return start.String() + " – " + end.String()
 }
 

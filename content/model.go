@@ -18,6 +18,8 @@ type Resume struct {
 	Sections []Section
 	// Source is the document exactly as it was given.
 	Source []byte
+	// Name is the file it was read from, as messages name it.
+	Name string
 }
 
 // Title is the document's opening heading, or "" when it has none.
@@ -55,8 +57,16 @@ func (r Role) Months(now time.Time) int {
 	return end.endIndex() - r.Start.startIndex() + 1
 }
 
-// Duration is Months written for people, such as "11 yrs 4 mos".
-func (r Role) Duration(now time.Time) string { return FormatMonths(r.Months(now)) }
+// Duration is Months written for people, such as "11 yrs 4 mos", or "not
+// started yet" for a role that starts after now.
+func (r Role) Duration(now time.Time) string {
+	if r.Start.startIndex() > monthIndex(now) {
+		return "not started yet"
+	}
+	return FormatMonths(r.Months(now))
+}
+
+func monthIndex(t time.Time) int { return t.Year()*12 + int(t.Month()) - 1 }
 
 // Section is a heading and the blocks under it, in order.
 type Section struct {

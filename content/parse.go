@@ -58,7 +58,7 @@ func ParseNamed(name string, src []byte) (res *Resume, err error) {
 	if err := p.document(doc); err != nil {
 		return nil, err
 	}
-	p.res.Source = src
+	p.res.Source, p.res.Name = src, name
 	return &p.res, nil
 }
 

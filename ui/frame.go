@@ -209,8 +209,12 @@ func (m Model) footer() string {
 		pos = ""
 	}
 	if m.search.typing {
-		n := len(m.search.matches)
-		count := st.Dim.Render(fmt.Sprintf("  %d %s · enter pick · esc cancel", n, plural(n, "match", "matches")))
+		n := m.search.found()
+		where := ""
+		if m.search.about {
+			where = ", one on the about page"
+		}
+		count := st.Dim.Render(fmt.Sprintf("  %d %s%s · enter pick · esc cancel", n, plural(n, "match", "matches"), where))
 		return st.Key.Render("/") + m.search.query + st.Selected.Render("▏") + count
 	}
 	quit := m.keys.Quit
@@ -244,6 +248,8 @@ func (m Model) footerKeys() []key.Binding {
 		return []key.Binding{help("↑/↓", "scroll"), help("space", "page"), help("r", "leave reader")}
 	case m.page == pageTimeline:
 		return []key.Binding{help("←/→", "select"), help("enter", "open"), back, k.Help}
+	case m.page == pageAbout && m.search.query != "":
+		return []key.Binding{k.Next, help("↑/↓", "scroll"), back, k.Search}
 	case m.page == pageAbout || m.page == pageHelp:
 		return []key.Binding{help("↑/↓", "scroll"), back, k.Timeline, k.Search}
 	case m.search.query != "":

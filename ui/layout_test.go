@@ -174,3 +174,37 @@ func TestClickingTabs(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchCountsAndReachesTheAboutPage: what search highlights is what
+// it counts, and n steps through all of it, the about page included.
+func TestSearchCountsAndReachesTheAboutPage(t *testing.T) {
+	var long strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&long, "Paragraph %d of the story.\n\n", i)
+	}
+	doc, err := content.Parse([]byte("# Ann\n\nI like plain tools.\n\n" + long.String() + "Lately Terraform, at scale.\n\n" +
+		"## SRE\n#### Acme (2019 - Present)\n\n- Moved it all to Terraform\n\n## Dev\n#### Initech (2015 - 2018)\n\n- Wrote Go\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := drive(New(doc, WithClock(clock)), 80, 20, "/", "t", "e", "r", "r", "a")
+	if f := lastLine(m); !strings.Contains(f, "2 matches, one on the about page") {
+		t.Errorf("the count leaves out the about page: %q", f)
+	}
+	m = drive(m, 80, 20, "enter")
+	if m.page != pageRoles || m.sel != 0 {
+		t.Fatalf("enter: page %v, role %d", m.page, m.sel+1)
+	}
+	m = drive(m, 80, 20, "n")
+	if m.page != pageAbout || !strings.Contains(screenOf(m), "Lately Terraform, at scale.") {
+		t.Errorf("n did not reach the match on the about page:\n%s", screenOf(m))
+	}
+	m = drive(m, 80, 20, "n")
+	if m.page != pageRoles || m.sel != 0 {
+		t.Errorf("n from the about page: page %v, role %d", m.page, m.sel+1)
+	}
+	m = drive(m, 80, 20, "N")
+	if m.page != pageAbout {
+		t.Errorf("N from the first role did not go round to the about page")
+	}
+}

@@ -22,6 +22,7 @@ func TestViewKeyCoversTheModel(t *testing.T) {
 		"now":            "enters as the month",
 		"hay":            "derived from the document",
 		"search.matches": "derived from the document and the query",
+		"search.about":   "derived from the document and the query",
 		"search.before":  "where esc returns to; not drawn",
 		"demo.idle":      "a timer's length; not drawn",
 		"demo.step":      "a timer's length; not drawn",

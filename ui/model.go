@@ -205,6 +205,9 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m = m.startSearch()
 		return m, nil
 	}
+	if m.search.query != "" && (m.page == pageRoles || m.page == pageAbout) && (match(msg, k.Next) || match(msg, k.Prev)) {
+		return m.nextMatch(match(msg, k.Prev)), nil
+	}
 	switch m.page {
 	case pageTimeline:
 		return m.updateTimeline(msg), nil

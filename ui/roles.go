@@ -35,8 +35,6 @@ func (m Model) updateRoles(msg tea.KeyPressMsg) Model {
 		} else {
 			m.focus, m.detailOpen = focusDetail, true
 		}
-	case match(msg, k.Next), match(msg, k.Prev):
-		m = m.nextMatch(match(msg, k.Prev))
 	case match(msg, k.Jump):
 		if n, err := strconv.Atoi(msg.String()); err == nil && n <= len(m.doc.Roles) {
 			m.sel, m.scroll = n-1, 0

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/resume-ssh/resume/content"
 )
@@ -19,7 +20,16 @@ type search struct {
 	typing  bool
 	query   string
 	matches []int // roles whose text contains the query
+	about   bool  // whether the about page does too
 	before  int   // the selection when the field opened, for esc
+}
+
+// found is how many places match: the roles, and the about page.
+func (s search) found() int {
+	if s.about {
+		return len(s.matches) + 1
+	}
+	return len(s.matches)
 }
 
 // The searchable text of a document's roles, built once per document and
@@ -39,30 +49,45 @@ func haystacks(doc *content.Resume) []string {
 	if len(hays.m) >= 16 {
 		clear(hays.m)
 	}
-	h := make([]string, len(doc.Roles))
+	h := make([]string, len(doc.Roles)+1)
 	for i, r := range doc.Roles {
 		h[i] = haystack(r)
 	}
+	h[len(doc.Roles)] = aboutHaystack(doc)
 	hays.m[doc] = h
 	return h
 }
 
 // haystack is everything in a role that search reads.
 func haystack(r content.Role) string {
-	parts := []string{r.Title, r.Organisation}
-	var items func([]content.Item)
-	items = func(its []content.Item) {
-		for _, it := range its {
-			parts = append(parts, it.Text.PlainWithURLs())
-			items(it.Items)
-		}
-	}
-	items(r.Highlights)
+	parts := append([]string{r.Title, r.Organisation}, itemsText(r.Highlights)...)
 	for _, b := range r.Notes {
-		parts = append(parts, b.Text.Plain())
-		items(b.Items)
+		parts = append(parts, b.Text.PlainWithURLs())
+		parts = append(parts, itemsText(b.Items)...)
 	}
 	return strings.Join(parts, "\n")
+}
+
+// aboutHaystack is everything on the about page that search reads.
+func aboutHaystack(doc *content.Resume) string {
+	var parts []string
+	for _, sec := range append([]content.Section{doc.About}, doc.Sections...) {
+		parts = append(parts, sec.Heading)
+		for _, b := range sec.Blocks {
+			parts = append(parts, b.Text.PlainWithURLs())
+			parts = append(parts, itemsText(b.Items)...)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+func itemsText(its []content.Item) []string {
+	var out []string
+	for _, it := range its {
+		out = append(out, it.Text.PlainWithURLs())
+		out = append(out, itemsText(it.Items)...)
+	}
+	return out
 }
 
 func (m Model) startSearch() Model {
@@ -75,7 +100,7 @@ func (m Model) startSearch() Model {
 // matching is every role whose text contains q, ignoring case.
 func (m Model) matching(q string) []int {
 	var out []int
-	for i, h := range m.hay {
+	for i, h := range m.hay[:len(m.doc.Roles)] {
 		if q == "" || contains(h, q) {
 			out = append(out, i)
 		}
@@ -91,12 +116,15 @@ func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
 		m.search = search{}
 		return m
 	case "enter":
-		if len(s.matches) > 0 {
+		switch {
+		case s.query == "":
+			m.search = search{}
+		case len(s.matches) > 0:
 			s.typing = false
 			m.scroll = 0
-		}
-		if s.query == "" {
-			m.search = search{}
+		case s.about: // only the about page matches
+			s.typing = false
+			m = m.nextMatch(false)
 		}
 		return m
 	case "up", "ctrl+p":
@@ -121,6 +149,7 @@ func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
 		s.query += text
 	}
 	s.matches = m.matching(s.query)
+	s.about = s.query != "" && contains(m.hay[len(m.doc.Roles)], s.query)
 	if len(s.matches) > 0 && indexOf(s.matches, m.sel) < 0 {
 		m.sel = s.matches[0]
 	}
@@ -138,20 +167,50 @@ func typed(s string) string {
 	}, s)
 }
 
-// nextMatch moves to the next (or previous) role that matches the query.
+// nextMatch moves to the next (or previous) place that matches the query:
+// the matching roles in order, then the about page, and round again.
 func (m Model) nextMatch(back bool) Model {
-	if m.search.query == "" {
+	q, n := m.search.query, len(m.doc.Roles)
+	if q == "" {
 		return m
 	}
-	n := len(m.doc.Roles)
-	for d := 1; d <= n; d++ {
-		i := (m.sel + d) % n
-		if back {
-			i = (m.sel - d + n) % n
+	// Places are numbered as roles, with the about page as n.
+	var stops []int
+	for i, h := range m.hay {
+		if contains(h, q) {
+			stops = append(stops, i)
 		}
-		if contains(m.hay[i], m.search.query) {
-			m.sel, m.scroll = i, 0
-			return m
+	}
+	if len(stops) == 0 {
+		return m
+	}
+	cur := m.sel
+	if m.page == pageAbout {
+		cur = n
+	}
+	next := stops[0]
+	if back {
+		next = stops[len(stops)-1]
+	}
+	for _, i := range stops {
+		if !back && i > cur {
+			next = i
+			break
+		}
+		if back && i < cur {
+			next = i
+		}
+	}
+	if next < n {
+		m.page, m.sel, m.scroll = pageRoles, next, 0
+		return m
+	}
+	// The about page, scrolled to its first match.
+	m.page, m.scroll = pageAbout, 0
+	for i, l := range m.aboutLines() {
+		if contains(ansi.Strip(l), q) {
+			m.scroll = max(0, i-2)
+			break
 		}
 	}
 	return m
