@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -64,13 +65,7 @@ func (h hanging) View() tea.View {
 // waitFloat polls f until it is want.
 func waitFloat(t *testing.T, what string, f func() float64, want float64) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for f() != want {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s is %v, want %v", what, f(), want)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitUntil(t, fmt.Sprintf("%s is %v", what, want), func() bool { return f() == want })
 }
 
 func TestLoopAbandonsAStuckStep(t *testing.T) {

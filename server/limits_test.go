@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/netip"
 	"runtime"
 	"strings"
 	"sync"
@@ -128,10 +129,8 @@ func TestSilentFloodDoesNotKeepVisitorsOut(t *testing.T) {
 		ts.silent(t, src)
 		ts.silent(t, src)
 	}
-	time.Sleep(50 * time.Millisecond)
-	if hs, _, _ := ts.lim.counts(); hs != 8 {
-		t.Fatalf("%d handshakes held, want the cap of 8", hs)
-	}
+	hs := func() int { n, _, _ := ts.lim.counts(); return n }
+	waitUntil(t, "the cap of 8 handshakes is held", func() bool { return hs() == 8 })
 	if !closedSoon(ts.silent(t, "127.0.0.6"), time.Second) {
 		t.Error("a connection past the global handshake cap was held")
 	}
@@ -231,7 +230,9 @@ func TestMisbehavingSourcesArePenalised(t *testing.T) {
 		_, _ = c.Write([]byte("SSH-2.0-bot\r\n\x00\x00\x00\x0cgarbage-here\r\n"))
 		closedSoon(c, 5*time.Second)
 	}
-	time.Sleep(50 * time.Millisecond)
+	// The debt is charged as the server closes each connection.
+	key := netip.MustParsePrefix("127.0.0.1/32")
+	waitUntil(t, "the source owes more than the threshold", func() bool { return ts.lim.owes(key) > ts.cfg.Limits.PenaltyThreshold })
 	if _, _, err := ts.runFrom(t, "127.0.0.1"); err == nil {
 		t.Error("a source that failed three handshakes was let straight back in")
 	}

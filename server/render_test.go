@@ -49,7 +49,15 @@ func TestFrameWriterDrawsWhatTheViewSays(t *testing.T) {
 			t.Errorf("frame 1 rewrote the unchanged prefix: %q", out.String())
 		}
 	}
-	if sharedPrefix("ab\x1b[mcd", "ab\x1b[mce") != 5 || sharedPrefix("abc", "abd") != 0 {
-		t.Error("sharedPrefix")
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"ab\x1b[mcd", "ab\x1b[mce", 5}, // up to the reset the two share
+		{"abc", "abd", 0},               // no reset: nothing can be kept
+	} {
+		if got := sharedPrefix(tc.a, tc.b); got != tc.want {
+			t.Errorf("sharedPrefix(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
 	}
 }

@@ -70,7 +70,10 @@ type Config struct {
 	// the visitor's address. A header from any other source is refused,
 	// so that no client can choose its own address. Empty means off.
 	ProxyProtocolFrom []string
-	// Now is the clock; nil means time.Now.
+	// Now is the date: what the résumé's durations ("13 yrs 5 mos") are
+	// counted to, and the clock of the per-source rates and penalties;
+	// nil means time.Now. Every timeout of a connection or a session runs
+	// on the monotonic clock, whatever Now says.
 	Now func() time.Time
 }
 

@@ -90,7 +90,7 @@ func (c *counter) Write(p []byte) (int, error) {
 }
 
 func (s *Server) handle(ss ssh.Session) {
-	sess := &session{id: s.sessionID(), ssh: ss, start: s.cfg.Now()}
+	sess := &session{id: s.sessionID(), ssh: ss, start: time.Now()}
 	c := connOf(ss.Context())
 	sess.out.w, sess.out.timeout = ss, s.cfg.Limits.WriteTimeout
 	sess.out.stall = time.AfterFunc(time.Hour, func() {
@@ -143,7 +143,7 @@ func (s *Server) handle(ss ssh.Session) {
 			status = 1
 		}
 		sess.end(reasonDone)
-		took := s.cfg.Now().Sub(sess.start)
+		took := time.Since(sess.start)
 		// Counted before the gauge drops, so that a scrape that sees the
 		// session gone also sees how it ended.
 		s.metrics.ended.WithLabelValues(sess.why()).Inc()
@@ -199,7 +199,7 @@ func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 	}
 	env := append(ss.Environ(), "TERM="+pty.Term)
 	in := &activity{r: ss}
-	in.touch(s.cfg.Now())
+	in.touch(time.Now())
 	// Colours are written in full and brought down to what this visitor's
 	// terminal shows, or dropped.
 	var fw screenWriter = newFrameWriter(profileWriter{out: &sess.out, profile: colorprofile.Env(env)}, w, h)
@@ -263,7 +263,7 @@ func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 func (s *Server) idleTimer(sess *session, in *activity) *time.Timer {
 	var t *time.Timer
 	check := func() {
-		quiet := s.cfg.Now().Sub(in.last())
+		quiet := time.Since(in.last())
 		if quiet >= s.cfg.IdleTimeout {
 			sess.end(reasonIdle)
 			return

@@ -115,8 +115,10 @@ func (m *Model) setTheme(dark bool) {
 	m.styles = palette(dark)
 }
 
-// Init asks the terminal for its background colour without waiting for
-// the answer, and starts the demo's idle timer when there is one.
+// Init returns tea.RequestBackgroundColor, which a tea.Program sends to
+// its terminal (the server's loop sends the same query with its first
+// frame instead), and starts the demo's idle timer when there is one. The
+// answer arrives as a tea.BackgroundColorMsg, whenever it does.
 func (m Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.demo.wait())
 }
