@@ -7,8 +7,11 @@ import (
 )
 
 // MinWidth is the narrowest width the text export lays out for; a smaller
-// width is raised to it.
-const MinWidth = 20
+// width is raised to it. MaxWidth is the widest the commands accept.
+const (
+	MinWidth = 20
+	MaxWidth = 1000
+)
 
 // DatesLine is how a role's dates read in every export and view:
 // "Jul 2013 – Present · 13 yrs 5 mos".

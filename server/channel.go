@@ -7,14 +7,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// Limits on what one connection may ask for.
-const (
-	maxEnv        = 16   // environment requests kept per session
-	maxEnvValue   = 256  // bytes in one environment value
-	maxCommandLen = 1024 // bytes in an exec request's command
-	maxTermLen    = 64   // bytes in a pty-req's TERM
-)
-
 // envAllowed is what a visitor's environment may set: locale and colour
 // preferences. Nothing else is read, so nothing else is kept.
 func envAllowed(key string) bool {

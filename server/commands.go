@@ -58,8 +58,8 @@ func (s *Server) command(args []string, out, errOut io.Writer) int {
 			return usage("%s: %s; usage: %s [--width N]", name, sanitize(err.Error()), name)
 		case fs.NArg() > 0:
 			return usage("%s: unexpected argument %q; usage: %s [--width N]", name, sanitize(fs.Arg(0)), name)
-		case *width < content.MinWidth || *width > 1000:
-			return usage("%s: --width must be between %d and 1000, not %d", name, content.MinWidth, *width)
+		case *width < content.MinWidth || *width > content.MaxWidth:
+			return usage("%s: --width must be between %d and %d, not %d", name, content.MinWidth, content.MaxWidth, *width)
 		}
 		_, _ = io.WriteString(out, s.doc.Text(*width, s.cfg.Now()))
 	case "help":

@@ -53,21 +53,62 @@ type Limits struct {
 	MaxSources int
 }
 
-// DefaultLoginMemory is the default bound on memory held by connections
-// that have not authenticated: about a thousand people at the prompt.
-const DefaultLoginMemory = 64 << 20
+// The defaults of Limits, which a zero field means and the CLI's flags
+// show.
+const (
+	// DefaultMaxHandshakes: key exchanges cost CPU, and 64 at once keep
+	// a 2-core machine's first frames fast.
+	DefaultMaxHandshakes = 64
+	// DefaultLoginMemory bounds the memory held by connections that have
+	// not authenticated: about a thousand people at the prompt.
+	DefaultLoginMemory = 64 << 20
+	// DefaultMaxSessions fits MemoryMax=512M with room to spare (see the
+	// README's Performance table).
+	DefaultMaxSessions = 1000
+	// DefaultPerSourceRate lets a room behind one address arrive at once.
+	DefaultPerSourceRate = 120
+	// DefaultPenalty is what protocol abuse costs a source.
+	DefaultPenalty = 5 * time.Second
+	// DefaultPenaltyThreshold is OpenSSH's PerSourcePenalties min.
+	DefaultPenaltyThreshold = 15 * time.Second
+	// DefaultWriteTimeout ends a session whose client stopped reading.
+	DefaultWriteTimeout = 30 * time.Second
+	// DefaultMaxSources bounds the per-source table (about 10 MB).
+	DefaultMaxSources = 100_000
+)
 
 // WaitingConnBytes is what one connection waiting at the host-key prompt
 // holds in the server, rounded up from the measurement in the README
 // (BenchmarkWaitingAtPrompt); LoginMemory is counted in these.
 const WaitingConnBytes = 64 << 10
 
-// DefaultMaxSessions is the default cap on concurrent sessions.
-const DefaultMaxSessions = 1000
+// Fixed caps, which no flag changes: each bounds what one client can make
+// the server hold or do.
+const (
+	maxEnv        = 16   // environment requests kept per session
+	maxEnvValue   = 256  // bytes in one environment value
+	maxCommandLen = 1024 // bytes in an exec request's command
+	maxTermLen    = 64   // bytes in a pty-req's TERM
+
+	// maxPending bounds the input held while a sequence is incomplete: a
+	// client that opens an escape string and never ends it cannot grow it
+	// further.
+	maxPending = 4096
+	// maxInbox bounds what the visitor may send ahead of the loop; see
+	// loop.read.
+	maxInbox = 4096
+	// minFrame is the least time between two frames: 60 a second, as
+	// Bubble Tea's renderer draws. A key after a pause is drawn at once;
+	// what arrives faster (a burst of wheel events, or a client sending one
+	// byte per packet to make the server draw flat out) is drawn together
+	// at the next frame, so that no session can spend more than 60 draws a
+	// second of CPU.
+	minFrame = time.Second / 60
+)
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxHandshakes <= 0 {
-		l.MaxHandshakes = 64
+		l.MaxHandshakes = DefaultMaxHandshakes
 	}
 	if l.LoginMemory <= 0 {
 		l.LoginMemory = DefaultLoginMemory
@@ -79,19 +120,19 @@ func (l Limits) withDefaults() Limits {
 		l.MaxPerSource = max(1, l.MaxSessions/4)
 	}
 	if l.PerSourceRate <= 0 {
-		l.PerSourceRate = 120
+		l.PerSourceRate = DefaultPerSourceRate
 	}
 	if l.Penalty <= 0 {
-		l.Penalty = 5 * time.Second
+		l.Penalty = DefaultPenalty
 	}
 	if l.PenaltyThreshold <= 0 {
-		l.PenaltyThreshold = 15 * time.Second
+		l.PenaltyThreshold = DefaultPenaltyThreshold
 	}
 	if l.WriteTimeout <= 0 {
-		l.WriteTimeout = 30 * time.Second
+		l.WriteTimeout = DefaultWriteTimeout
 	}
 	if l.MaxSources <= 0 {
-		l.MaxSources = 100_000
+		l.MaxSources = DefaultMaxSources
 	}
 	return l
 }

@@ -37,17 +37,6 @@ import (
 // terminal reader waits as long.
 const escWait = uv.DefaultEscTimeout
 
-// maxPending bounds the input held while a sequence is incomplete: a client
-// that opens an escape string and never ends it cannot grow it further.
-const maxPending = 4096
-
-// minFrame is the least time between two frames: 60 a second, as Bubble
-// Tea's renderer draws. A key after a pause is drawn at once; what arrives
-// faster (a burst of wheel events, or a client sending one byte per packet
-// to make the server draw flat out) is drawn together at the next frame,
-// so that no session can spend more than 60 draws a second of CPU.
-const minFrame = time.Second / 60
-
 // loop runs one visitor's browser.
 type loop struct {
 	model tea.Model
@@ -261,9 +250,6 @@ func rearm(t **time.Timer, wait time.Duration) <-chan time.Time {
 	}
 	return (*t).C
 }
-
-// maxInbox bounds what the visitor may send ahead of the loop.
-const maxInbox = 4096
 
 // read passes the visitor's input to the loop as it arrives. It never
 // waits for the loop: a read that finds maxInbox bytes already waiting (a

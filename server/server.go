@@ -84,16 +84,16 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	if c.Addr == "" {
-		c.Addr = "127.0.0.1:23234"
+		c.Addr = DefaultAddr
 	}
 	if c.Version == "" {
 		c.Version = "dev"
 	}
-	def(&c.HandshakeTimeout, 20*time.Second)
-	def(&c.LoginGrace, 2*time.Minute)
-	def(&c.IdleTimeout, 10*time.Minute)
-	def(&c.SessionTimeout, time.Hour)
-	def(&c.StepTimeout, 5*time.Second)
+	def(&c.HandshakeTimeout, DefaultHandshakeTimeout)
+	def(&c.LoginGrace, DefaultLoginGrace)
+	def(&c.IdleTimeout, DefaultIdleTimeout)
+	def(&c.SessionTimeout, DefaultSessionTimeout)
+	def(&c.StepTimeout, DefaultStepTimeout)
 	if c.MaxWidth <= 0 {
 		c.MaxWidth = DefaultMaxWidth
 	}
@@ -106,6 +106,17 @@ func (c Config) withDefaults() Config {
 	c.Limits = c.Limits.withDefaults()
 	return c
 }
+
+// The defaults of Config, which a zero field means and the CLI's flags
+// show.
+const (
+	DefaultAddr             = "127.0.0.1:23234"
+	DefaultHandshakeTimeout = 20 * time.Second
+	DefaultLoginGrace       = 2 * time.Minute // OpenSSH's LoginGraceTime
+	DefaultIdleTimeout      = 10 * time.Minute
+	DefaultSessionTimeout   = time.Hour
+	DefaultStepTimeout      = 5 * time.Second
+)
 
 // proxyHeaderTimeout bounds the wait for a load balancer's PROXY header.
 const proxyHeaderTimeout = 5 * time.Second

@@ -59,6 +59,10 @@ Run "resume COMMAND --help" for a command's flags. Every flag can also be
 set with an environment variable: --log-format is RESUME_LOG_FORMAT.
 `
 
+// defaultShutdownTimeout is how long SIGTERM waits for sessions: within
+// the unit's TimeoutStopSec of 20 s.
+const defaultShutdownTimeout = 10 * time.Second
+
 // errUsage marks an error that exits with status 2.
 type errUsage struct{ error }
 
@@ -259,27 +263,27 @@ func (k keyFlags) load() (key gossh.Signer, created string, err error) {
 
 func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
-	listen := fs.String("listen", "127.0.0.1:23234", "`address` to listen on")
+	listen := fs.String("listen", server.DefaultAddr, "`address` to listen on")
 	keys := addKeyFlags(fs, getenv)
 	docPath := docFlag(fs)
 	logFormat := fs.String("log-format", "text", "log format: text, json or logfmt")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	handshake := fs.Duration("handshake-timeout", 20*time.Second, "time allowed from connect to the key exchange's end, and from authenticated to a session")
-	loginGrace := fs.Duration("login-grace", 2*time.Minute, "time a visitor may spend at the host-key prompt, from the key exchange to authenticated")
-	idle := fs.Duration("idle-timeout", 10*time.Minute, "end a session after this long without input")
-	session := fs.Duration("session-timeout", time.Hour, "the longest a session may last")
-	step := fs.Duration("step-timeout", 5*time.Second, "end a browser session, with \"internal error\", whose step (handling a key and drawing) runs this long")
-	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "how long to wait for sessions to end on SIGINT or SIGTERM")
+	handshake := fs.Duration("handshake-timeout", server.DefaultHandshakeTimeout, "time allowed from connect to the key exchange's end, and from authenticated to a session")
+	loginGrace := fs.Duration("login-grace", server.DefaultLoginGrace, "time a visitor may spend at the host-key prompt, from the key exchange to authenticated")
+	idle := fs.Duration("idle-timeout", server.DefaultIdleTimeout, "end a session after this long without input")
+	session := fs.Duration("session-timeout", server.DefaultSessionTimeout, "the longest a session may last")
+	step := fs.Duration("step-timeout", server.DefaultStepTimeout, "end a browser session, with \"internal error\", whose step (handling a key and drawing) runs this long")
+	shutdown := fs.Duration("shutdown-timeout", defaultShutdownTimeout, "how long to wait for sessions to end on SIGINT or SIGTERM")
 	var lim server.Limits
-	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", 64, "connections allowed in the key exchange at once; each source may hold a quarter")
-	loginMemory := fs.String("login-memory", "64MiB", "`size` of memory for connections not yet authenticated, people at the host-key prompt (about 64 KiB each)")
+	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", server.DefaultMaxHandshakes, "connections allowed in the key exchange at once; each source may hold a quarter")
+	loginMemory := fs.String("login-memory", fmt.Sprintf("%dMiB", server.DefaultLoginMemory>>20), "`size` of memory for connections not yet authenticated, people at the host-key prompt (about 64 KiB each)")
 	fs.IntVar(&lim.MaxSessions, "max-sessions", server.DefaultMaxSessions, "concurrent sessions")
 	fs.IntVar(&lim.MaxPerSource, "max-per-source", 0, "concurrent sessions from one address (IPv6: one /64); 0 means a quarter of --max-sessions")
-	fs.IntVar(&lim.PerSourceRate, "per-source-rate", 120, "new connections a minute from one source, with as many at once")
-	fs.DurationVar(&lim.Penalty, "penalty", 5*time.Second, "what protocol abuse costs a source (a declined prompt costs 0.25 s, a forgotten one 10 s)")
-	fs.DurationVar(&lim.PenaltyThreshold, "penalty-threshold", 15*time.Second, "what a source may owe before it is refused")
+	fs.IntVar(&lim.PerSourceRate, "per-source-rate", server.DefaultPerSourceRate, "new connections a minute from one source, with as many at once")
+	fs.DurationVar(&lim.Penalty, "penalty", server.DefaultPenalty, "what protocol abuse costs a source (a declined prompt costs 0.25 s, a forgotten one 10 s)")
+	fs.DurationVar(&lim.PenaltyThreshold, "penalty-threshold", server.DefaultPenaltyThreshold, "what a source may owe before it is refused")
 	exempt := fs.String("penalty-exempt", "", "comma-separated `CIDRs` never charged a penalty, such as a venue's NAT address")
-	fs.DurationVar(&lim.WriteTimeout, "write-timeout", 30*time.Second, "end a session whose client stops reading for this long")
+	fs.DurationVar(&lim.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "end a session whose client stops reading for this long")
 	proxyFrom := fs.String("proxy-protocol-from", "", "comma-separated `CIDRs` of load balancers that must send a PROXY protocol header; others may not")
 	metricsAddr := fs.String("metrics-listen", "", "`address` for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
 	pprofAddr := fs.String("pprof-listen", "", "`address` for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
@@ -414,8 +418,8 @@ func export(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	if err := parse(fs, args, getenv); err != nil {
 		return err
 	}
-	if *width < content.MinWidth || *width > 1000 {
-		return errUsage{fmt.Errorf("--width must be between %d and 1000", content.MinWidth)}
+	if *width < content.MinWidth || *width > content.MaxWidth {
+		return errUsage{fmt.Errorf("--width must be between %d and %d", content.MinWidth, content.MaxWidth)}
 	}
 	doc, err := loadDoc(*docPath, stderr)
 	if err != nil {

@@ -228,3 +228,40 @@ func TestDataDirDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagDefaultsAreTheServers: serve's flags show the server's own
+// defaults, written once in the server package.
+func TestFlagDefaultsAreTheServers(t *testing.T) {
+	_, help, code := runCLI(t, nil, "serve", "--help")
+	if code != 0 {
+		t.Fatalf("serve --help: exit %d", code)
+	}
+	for flag, want := range map[string]string{
+		"listen":            server.DefaultAddr,
+		"handshake-timeout": server.DefaultHandshakeTimeout.String(),
+		"login-grace":       server.DefaultLoginGrace.String(),
+		"idle-timeout":      server.DefaultIdleTimeout.String(),
+		"session-timeout":   server.DefaultSessionTimeout.String(),
+		"step-timeout":      server.DefaultStepTimeout.String(),
+		"max-handshakes":    fmt.Sprint(server.DefaultMaxHandshakes),
+		"max-sessions":      fmt.Sprint(server.DefaultMaxSessions),
+		"per-source-rate":   fmt.Sprint(server.DefaultPerSourceRate),
+		"penalty":           server.DefaultPenalty.String(),
+		"penalty-threshold": server.DefaultPenaltyThreshold.String(),
+		"write-timeout":     server.DefaultWriteTimeout.String(),
+		"login-memory":      fmt.Sprintf("%dMiB", server.DefaultLoginMemory>>20),
+	} {
+		i := strings.Index(help, "-"+flag+" ")
+		if i < 0 {
+			t.Errorf("--%s is not in serve's help", flag)
+			continue
+		}
+		rest := help[i:]
+		if end := strings.Index(rest[1:], "\n  -"); end >= 0 {
+			rest = rest[:end+1]
+		}
+		if !strings.Contains(rest, "(default "+want+")") && !strings.Contains(rest, `(default "`+want+`")`) {
+			t.Errorf("--%s: %q does not show the default %s", flag, rest, want)
+		}
+	}
+}
