@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -145,22 +144,5 @@ func TestResizeRelaysOut(t *testing.T) {
 	s := ansi.Strip(m.View().Content)
 	if strings.Contains(s, " │ ") || len(strings.Split(s, "\n")) != 20 {
 		t.Errorf("after a resize to 70×20:\n%s", s)
-	}
-}
-
-// TestArchitecture keeps the arrows one way: neither ui nor content may
-// know SSH or the server.
-func TestArchitecture(t *testing.T) {
-	for _, pkg := range []string{"github.com/resume-ssh/resume/ui", "github.com/resume-ssh/resume/content"} {
-		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go list: %v\n%s", err, out)
-		}
-		for _, dep := range strings.Fields(string(out)) {
-			if strings.HasPrefix(dep, "charm.land/ssh") || strings.HasPrefix(dep, "charm.land/wish") ||
-				strings.HasPrefix(dep, "github.com/resume-ssh/resume/server") || strings.HasPrefix(dep, "golang.org/x/crypto/ssh") {
-				t.Errorf("%s depends on %s", pkg, dep)
-			}
-		}
 	}
 }
