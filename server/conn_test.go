@@ -92,12 +92,13 @@ func TestPruneIsAmortised(t *testing.T) {
 // TestShutdownReturnsWhenItsContextEnds: a session that never returns
 // does not hold Shutdown past its deadline, as net/http's does not.
 func TestShutdownReturnsWhenItsContextEnds(t *testing.T) {
-	ts := startServer(t, Config{})
 	stuck, started := make(chan struct{}), make(chan struct{})
-	ts.testHook = func() {
-		close(started)
-		<-stuck
-	}
+	ts := startServer(t, Config{}, func(handler) handler {
+		return func(*session) {
+			close(started)
+			<-stuck
+		}
+	})
 	sess := ts.session(t)
 	go func() { _ = sess.Run("version") }()
 	<-started

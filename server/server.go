@@ -147,9 +147,8 @@ type Server struct {
 	proxy   proxyproto.ConnPolicyFunc
 	nextID  atomic.Uint64
 
-	// testHook, when set, runs at the start of every session: tests use
-	// it to make a handler panic.
-	testHook func()
+	// handler is the session middleware's chain (middleware.go).
+	handler handler
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
@@ -177,6 +176,7 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.lim)
 	s.browser = func(opts ...ui.Option) tea.Model { return ui.New(doc, opts...) }
+	s.handler = chain(s.dispatch, s.recovery, s.accounting)
 	s.guard = &guard{bound: cfg.StepTimeout, log: s.log, overran: s.metrics.overran, leaked: s.metrics.leaked}
 	if len(cfg.ProxyProtocolFrom) > 0 {
 		p, err := proxyproto.PolicyFromRanges(cfg.ProxyProtocolFrom, proxyproto.REQUIRE, proxyproto.REJECT)
@@ -200,8 +200,8 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		}),
 		// The backstop: the session timer ends sessions politely first.
 		wish.WithMaxTimeout(cfg.SessionTimeout+time.Minute),
-		wish.WithMiddleware(s.serve),
 		func(srv *ssh.Server) error {
+			srv.Handler = s.serveSSH
 			// No srv.HandshakeTimeout: it would bound the whole handshake,
 			// a person's time at the host-key prompt included. Each
 			// connection bounds its own phases (conn.go).
@@ -233,14 +233,6 @@ func hostKey(key gossh.Signer) ssh.Option {
 	return func(srv *ssh.Server) error {
 		srv.AddHostKey(key)
 		return nil
-	}
-}
-
-// serve is the end of the middleware chain: it serves every session.
-func (s *Server) serve(next ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
-		s.handle(sess)
-		next(sess)
 	}
 }
 

@@ -52,8 +52,9 @@ type testServer struct {
 	done chan error
 }
 
-// startServer serves the default résumé on a free loopback port.
-func startServer(t testing.TB, cfg Config) *testServer {
+// startServer serves the default résumé on a free loopback port. Test
+// middleware, if any, runs inside recovery, just before dispatch.
+func startServer(t testing.TB, cfg Config, mw ...middleware) *testServer {
 	t.Helper()
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return now }
@@ -62,6 +63,9 @@ func startServer(t testing.TB, cfg Config) *testServer {
 	srv, err := New(cfg, content.Default(), log.NewWithOptions(logs, log.Options{Level: log.DebugLevel}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(mw) > 0 {
+		srv.handler = chain(srv.dispatch, append(mw, srv.recovery, srv.accounting)...)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -342,9 +346,13 @@ func TestCorruptHostKeyStopsStartUp(t *testing.T) {
 }
 
 func TestPanicIsContained(t *testing.T) {
-	ts := startServer(t, Config{})
 	var once sync.Once
-	ts.testHook = func() { once.Do(func() { panic("boom") }) }
+	ts := startServer(t, Config{}, func(next handler) handler {
+		return func(sess *session) {
+			once.Do(func() { panic("boom") })
+			next(sess)
+		}
+	})
 	_, errOut, status := ts.run(t, "version")
 	if status != 1 || errOut != "internal error\r\n" {
 		t.Errorf("panicking session: status %d stderr %q", status, errOut)
@@ -354,6 +362,14 @@ func TestPanicIsContained(t *testing.T) {
 	}
 	if l := ts.logs.String(); !strings.Contains(l, "session panic") || !strings.Contains(l, "boom") || !strings.Contains(l, "goroutine") {
 		t.Errorf("the panic and its stack are not logged:\n%s", l)
+	}
+	// Recovery runs inside accounting: the session's end line and the
+	// metrics record how it ended.
+	if l := ts.logs.String(); !strings.Contains(l, "status=1 reason=panic") {
+		t.Errorf("the session's end line does not record the panic:\n%s", l)
+	}
+	if got := metricValue(t, scrape(t, ts.MetricsHandler()), `resume_sessions_ended_total{reason="panic"}`); got != 1 {
+		t.Errorf("resume_sessions_ended_total{reason=\"panic\"} = %v", got)
 	}
 }
 

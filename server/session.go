@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,10 +38,12 @@ var refusedMessage = map[string]string{
 
 // session is one SSH session being served.
 type session struct {
-	id    string
-	ssh   ssh.Session
-	start time.Time
-	out   counter
+	id     string
+	ssh    ssh.Session
+	conn   *conn
+	start  time.Time
+	out    counter
+	status int // the exit status the client is sent
 
 	mu     sync.Mutex
 	reason string
@@ -87,93 +87,6 @@ func (c *counter) Write(p []byte) (int, error) {
 	c.stall.Stop()
 	c.n.Add(int64(n))
 	return n, err
-}
-
-func (s *Server) handle(ss ssh.Session) {
-	sess := &session{id: s.sessionID(), ssh: ss, start: time.Now()}
-	c := connOf(ss.Context())
-	sess.out.w, sess.out.timeout = ss, s.cfg.Limits.WriteTimeout
-	sess.out.stall = time.AfterFunc(time.Hour, func() {
-		// Closing the connection is what unblocks the stuck write.
-		sess.end(reasonStalled)
-		_ = c.Close()
-	})
-	sess.out.stall.Stop()
-	defer sess.out.stall.Stop()
-	if !s.track(sess) {
-		fmt.Fprint(ss.Stderr(), "the server is restarting — please reconnect\r\n")
-		_ = ss.Exit(1)
-		return
-	}
-	defer s.untrack(sess)
-	if why := s.lim.startSession(c.key); why != "" {
-		s.log.Info("session refused", "id", sess.id, "remote", ss.RemoteAddr().String(), "reason", why)
-		s.metrics.refused.WithLabelValues(why).Inc()
-		fmt.Fprint(ss.Stderr(), refusedMessage[why]+"\r\n")
-		_ = ss.Exit(1)
-		return
-	}
-	_, _, open := s.lim.counts()
-	s.reclaim.opened(open)
-	pty, _, isPty := ss.Pty()
-	term, window := "", ""
-	if isPty {
-		term = pty.Term
-		window = fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height)
-	}
-	cmd := ss.Command()
-	kind := kindText
-	switch {
-	case len(cmd) > 0:
-		kind = kindCommand
-	case isPty:
-		kind = kindBrowser
-	}
-	s.metrics.sessions.WithLabelValues(kind).Inc()
-	s.metrics.active.Inc()
-	s.log.Info("session start", "id", sess.id, "remote", ss.RemoteAddr().String(),
-		"user", sanitize(ss.User()), "term", sanitize(term), "window", window,
-		"command", sanitize(strings.Join(cmd, " ")))
-	status := 0
-	defer func() {
-		if r := recover(); r != nil {
-			s.log.Error("session panic", "id", sess.id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			fmt.Fprint(ss.Stderr(), "internal error\r\n")
-			sess.end(reasonPanic)
-			status = 1
-		}
-		sess.end(reasonDone)
-		took := time.Since(sess.start)
-		// Counted before the gauge drops, so that a scrape that sees the
-		// session gone also sees how it ended.
-		s.metrics.ended.WithLabelValues(sess.why()).Inc()
-		s.metrics.duration.Observe(took.Seconds())
-		s.metrics.bytes.Add(float64(sess.out.n.Load()))
-		s.metrics.active.Dec()
-		// The slot is free before the client hears the exit status, so
-		// that it can connect again at once.
-		s.lim.endSession(c.key)
-		s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
-			"bytes", sess.out.n.Load(), "status", status, "reason", sess.why())
-		_ = ss.Exit(status)
-		if sess.why() == reasonOverran {
-			// Whatever the stuck step holds, the connection goes now.
-			_ = c.Close()
-		}
-		_, _, open := s.lim.counts()
-		s.reclaim.closed(open)
-	}()
-	if s.testHook != nil {
-		s.testHook()
-	}
-	switch {
-	case len(cmd) > 0:
-		status = s.command(cmd, &sess.out, ss.Stderr())
-	case isPty:
-		status = s.browse(sess, pty, c)
-	default:
-		_, _ = io.WriteString(&sess.out, s.doc.Text(80, s.cfg.Now()))
-	}
 }
 
 func (s *Server) sessionID() string {

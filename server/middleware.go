@@ -1,0 +1,154 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"charm.land/ssh"
+)
+
+// A session passes through the server's middleware, each small and doing
+// one thing. As in wish, the last listed runs first:
+//
+//	chain(s.dispatch, s.recovery, s.accounting)
+//
+//   - accounting tracks the session for Shutdown, applies the session
+//     caps, counts it in the metrics, writes its two log lines and sends
+//     its exit status;
+//   - recovery turns a panic into "internal error" and status 1, inside
+//     accounting so that the end line and the metrics record it;
+//   - dispatch serves it: the browser, plain text, or a command.
+//
+// Tests put their own middleware into a chain of their own (see
+// Server.handler).
+
+// handler serves one session and sets its status.
+type handler func(sess *session)
+
+// middleware wraps a handler in one concern.
+type middleware func(next handler) handler
+
+// chain wraps h in mw, the last listed outermost.
+func chain(h handler, mw ...middleware) handler {
+	for _, m := range mw {
+		h = m(h)
+	}
+	return h
+}
+
+// serveSSH is charm.land/ssh's handler: every session starts here.
+func (s *Server) serveSSH(ss ssh.Session) {
+	sess := &session{id: s.sessionID(), ssh: ss, conn: connOf(ss.Context()), start: time.Now()}
+	sess.out.w, sess.out.timeout = ss, s.cfg.Limits.WriteTimeout
+	sess.out.stall = time.AfterFunc(time.Hour, func() {
+		// Closing the connection is what unblocks the stuck write.
+		sess.end(reasonStalled)
+		_ = sess.conn.Close()
+	})
+	sess.out.stall.Stop()
+	defer sess.out.stall.Stop()
+	s.handler(sess)
+}
+
+// accounting admits a session past the caps and accounts for it from its
+// start to its exit status.
+func (s *Server) accounting(next handler) handler {
+	return func(sess *session) {
+		ss, key := sess.ssh, sess.conn.key
+		if !s.track(sess) {
+			fmt.Fprint(ss.Stderr(), "the server is restarting — please reconnect\r\n")
+			_ = ss.Exit(1)
+			return
+		}
+		defer s.untrack(sess)
+		if why := s.lim.startSession(key); why != "" {
+			s.log.Info("session refused", "id", sess.id, "remote", ss.RemoteAddr().String(), "reason", why)
+			s.metrics.refused.WithLabelValues(why).Inc()
+			fmt.Fprint(ss.Stderr(), refusedMessage[why]+"\r\n")
+			_ = ss.Exit(1)
+			return
+		}
+		_, _, open := s.lim.counts()
+		s.reclaim.opened(open)
+		pty, _, isPty := ss.Pty()
+		term, window := "", ""
+		if isPty {
+			term = pty.Term
+			window = fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height)
+		}
+		s.metrics.sessions.WithLabelValues(kindOf(ss)).Inc()
+		s.metrics.active.Inc()
+		s.log.Info("session start", "id", sess.id, "remote", ss.RemoteAddr().String(),
+			"user", sanitize(ss.User()), "term", sanitize(term), "window", window,
+			"command", sanitize(strings.Join(ss.Command(), " ")))
+
+		next(sess)
+
+		sess.end(reasonDone)
+		took := time.Since(sess.start)
+		// Counted before the gauge drops, so that a scrape that sees the
+		// session gone also sees how it ended.
+		s.metrics.ended.WithLabelValues(sess.why()).Inc()
+		s.metrics.duration.Observe(took.Seconds())
+		s.metrics.bytes.Add(float64(sess.out.n.Load()))
+		s.metrics.active.Dec()
+		// The slot is free before the client hears the exit status, so
+		// that it can connect again at once.
+		s.lim.endSession(key)
+		s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
+			"bytes", sess.out.n.Load(), "status", sess.status, "reason", sess.why())
+		_ = ss.Exit(sess.status)
+		if sess.why() == reasonOverran {
+			// Whatever the stuck step holds, the connection goes now.
+			_ = sess.conn.Close()
+		}
+		_, _, open = s.lim.counts()
+		s.reclaim.closed(open)
+	}
+}
+
+// recovery ends a session whose handler panicked with "internal error"
+// and status 1, and logs the panic with its stack.
+func (s *Server) recovery(next handler) handler {
+	return func(sess *session) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("session panic", "id", sess.id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				fmt.Fprint(sess.ssh.Stderr(), "internal error\r\n")
+				sess.end(reasonPanic)
+				sess.status = 1
+			}
+		}()
+		next(sess)
+	}
+}
+
+// dispatch serves a session: a command, the browser for a terminal, or
+// the plain text.
+func (s *Server) dispatch(sess *session) {
+	ss := sess.ssh
+	switch kindOf(ss) {
+	case kindCommand:
+		sess.status = s.command(ss.Command(), &sess.out, ss.Stderr())
+	case kindBrowser:
+		pty, _, _ := ss.Pty()
+		sess.status = s.browse(sess, pty, sess.conn)
+	default:
+		_, _ = io.WriteString(&sess.out, s.doc.Text(80, s.cfg.Now()))
+	}
+}
+
+// kindOf is what a session asks for, as resume_sessions_total counts it.
+func kindOf(ss ssh.Session) string {
+	_, _, isPty := ss.Pty()
+	switch {
+	case len(ss.Command()) > 0:
+		return kindCommand
+	case isPty:
+		return kindBrowser
+	}
+	return kindText
+}
