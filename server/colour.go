@@ -3,9 +3,10 @@ package server
 import (
 	"bytes"
 	"io"
-	"sync"
 
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/resume-ssh/resume/ui/cache"
 )
 
 // The browser writes colours in full, and each visitor's terminal gets
@@ -13,10 +14,11 @@ import (
 // xterm-256color). Converting a frame means parsing every byte of it, and
 // most frames are ones another visitor with the same profile was sent just
 // before: the first screen at a size, the step from one role to the next.
-// So conversions are memoised, process-wide, by profile and frame.
+// So conversions are memoised by profile and frame, in a cache the server
+// owns and shares between sessions.
 
-// conversionBudget bounds the memo, in bytes of frames and conversions.
-// When it is full the memo starts again.
+// conversionBudget bounds the server's memo of conversions, in bytes of
+// frames and conversions.
 const conversionBudget = 2 << 20
 
 type conversionKey struct {
@@ -24,25 +26,26 @@ type conversionKey struct {
 	frame   string
 }
 
-var conversions = struct {
-	sync.Mutex
-	m     map[conversionKey]string
-	bytes int
-}{m: map[conversionKey]string{}}
+// conversions memoises what frames become in each profile; the server
+// owns one and shares it between sessions.
+type conversions = cache.Cache[conversionKey, string]
 
-// profileWriter writes to out in profile, as colorprofile.Writer does.
+func newConversions() *conversions { return cache.New[conversionKey, string](conversionBudget) }
+
+// profileWriter writes to out in profile, as colorprofile.Writer does,
+// through the memo.
 type profileWriter struct {
 	out     io.Writer
 	profile colorprofile.Profile
+	memo    *conversions
 }
 
 func (w profileWriter) Write(p []byte) (int, error) {
 	if w.profile == colorprofile.TrueColor {
 		return w.out.Write(p) //nolint:wrapcheck // as if written directly
 	}
-	conversions.Lock()
-	s, ok := conversions.m[conversionKey{w.profile, string(p)}]
-	conversions.Unlock()
+	k := conversionKey{w.profile, string(p)}
+	s, ok := w.memo.Get(k)
 	if !ok {
 		var buf bytes.Buffer
 		cw := colorprofile.Writer{Forward: &buf, Profile: w.profile}
@@ -50,16 +53,7 @@ func (w profileWriter) Write(p []byte) (int, error) {
 			return 0, err //nolint:wrapcheck // an invalid profile
 		}
 		s = buf.String()
-		conversions.Lock()
-		if conversions.bytes+len(p)+len(s) > conversionBudget {
-			clear(conversions.m)
-			conversions.bytes = 0
-		}
-		if _, ok := conversions.m[conversionKey{w.profile, string(p)}]; !ok {
-			conversions.m[conversionKey{w.profile, string(p)}] = s
-			conversions.bytes += len(p) + len(s)
-		}
-		conversions.Unlock()
+		w.memo.Put(k, s, len(p)+len(s))
 	}
 	if _, err := io.WriteString(w.out, s); err != nil {
 		return 0, err //nolint:wrapcheck // as if written directly

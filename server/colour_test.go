@@ -24,6 +24,7 @@ func TestProfileWriterWritesWhatColorprofileDoes(t *testing.T) {
 		m := ui.New(content.Default(), ui.WithSize(size[0], size[1]))
 		frames = append(frames, m.View().Content)
 	}
+	memo := newConversions()
 	for _, profile := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI256, colorprofile.ANSI, colorprofile.ASCII, colorprofile.NoTTY} {
 		for i, f := range frames {
 			var want bytes.Buffer
@@ -33,7 +34,7 @@ func TestProfileWriterWritesWhatColorprofileDoes(t *testing.T) {
 			}
 			for _, pass := range []string{"first", "memoised"} {
 				var got bytes.Buffer
-				n, err := profileWriter{out: &got, profile: profile}.Write([]byte(f))
+				n, err := profileWriter{out: &got, profile: profile, memo: memo}.Write([]byte(f))
 				if err != nil || n != len(f) {
 					t.Fatalf("%v frame %d (%s): wrote %d of %d: %v", profile, i, pass, n, len(f), err)
 				}
@@ -47,19 +48,14 @@ func TestProfileWriterWritesWhatColorprofileDoes(t *testing.T) {
 
 func TestConversionsAreBounded(t *testing.T) {
 	line := strings.Repeat("\x1b[38;2;184;166;255mx\x1b[m", 200)
+	memo := newConversions()
 	for i := range 2000 {
 		var out bytes.Buffer
-		if _, err := fmt.Fprintf(profileWriter{out: &out, profile: colorprofile.ANSI256}, "%d %s", i, line); err != nil {
+		if _, err := fmt.Fprintf(profileWriter{out: &out, profile: colorprofile.ANSI256, memo: memo}, "%d %s", i, line); err != nil {
 			t.Fatal(err)
 		}
 	}
-	conversions.Lock()
-	defer conversions.Unlock()
-	n := 0
-	for k, v := range conversions.m {
-		n += len(k.frame) + len(v)
-	}
-	if conversions.bytes > conversionBudget || n != conversions.bytes {
-		t.Errorf("the memo counts %d bytes, holds %d; the budget is %d", conversions.bytes, n, conversionBudget)
+	if st := memo.Stats(); st.Bytes > conversionBudget || st.Evicted == 0 {
+		t.Errorf("the memo holds %d bytes, evicted %d; the budget is %d", st.Bytes, st.Evicted, conversionBudget)
 	}
 }

@@ -141,6 +141,10 @@ type Server struct {
 	metrics *metrics
 	reclaim *reclaimer
 	guard   *guard
+	// What sessions draw and can share: screens and layout (ui), and
+	// frames converted to each colour profile.
+	renderer    *ui.Renderer
+	conversions *conversions
 	// browser makes a visitor's model: ui.New for doc, or what a test
 	// puts in its place.
 	browser func(opts ...ui.Option) tea.Model
@@ -175,7 +179,8 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		reclaim: newReclaimer(),
 	}
 	s.metrics = newMetrics(s.lim)
-	s.browser = func(opts ...ui.Option) tea.Model { return ui.New(doc, opts...) }
+	s.renderer, s.conversions = ui.NewRenderer(0), newConversions()
+	s.browser = func(opts ...ui.Option) tea.Model { return ui.New(doc, append(opts, ui.WithRenderer(s.renderer))...) }
 	s.handler = chain(s.dispatch, s.recovery, s.accounting)
 	s.guard = &guard{bound: cfg.StepTimeout, log: s.log, overran: s.metrics.overran, leaked: s.metrics.leaked}
 	if len(cfg.ProxyProtocolFrom) > 0 {

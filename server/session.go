@@ -115,7 +115,7 @@ func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 	in.touch(time.Now())
 	// Colours are written in full and brought down to what this visitor's
 	// terminal shows, or dropped.
-	var fw screenWriter = newFrameWriter(profileWriter{out: &sess.out, profile: colorprofile.Env(env)}, w, h)
+	var fw screenWriter = newFrameWriter(profileWriter{out: &sess.out, profile: colorprofile.Env(env), memo: s.conversions}, w, h)
 	reader := pty.Term == "dumb"
 	if reader {
 		fw = &lineWriter{out: &sess.out}

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
@@ -12,29 +11,20 @@ import (
 	"github.com/resume-ssh/resume/content"
 )
 
-// Wrapping text to a width is most of what drawing costs, and it depends
-// only on the document, the width, the theme, the search query and the
-// month (durations change with it). So it is done once per process for
-// each of those and shared by every model: the second visitor at a size
-// finds the first one's lines.
-
-// cache holds the wrapped lines for one cacheKey, built as they are asked
-// for.
-type cache struct {
-	mu    sync.Mutex
-	items map[slot]any
-}
-
-type cacheKey struct {
+// layoutKey is what one piece of layout (wrapped lines, a chart) depends
+// on: the document, the width, the theme, the search query and the month
+// (durations change with it), and which piece it is.
+type layoutKey struct {
 	doc   *content.Resume
 	width int
 	dark  bool
 	query string
 	month int
+	slot  slot
 }
 
-// slot is one thing a cache holds: the about page, the reader's column,
-// the timeline, a role's detail, the help, or the list's width.
+// slot is one piece of layout: the about page, the reader's column, the
+// timeline, a role's detail, the help, or the list's width.
 type slot struct {
 	kind byte
 	role int
@@ -49,51 +39,33 @@ const (
 	slotHelp
 )
 
-// maxCaches bounds the caches: a few widths in two themes, and whatever
-// visitors search for. One holds at most every page at one width (about
-// 20 KB for the seed, 220 KB for a document of 44 roles), so a client
-// that walks every width and query can make them hold 14 MB at most.
-// When it is full the caches start again.
-const maxCaches = 64
-
-var caches = struct {
-	sync.Mutex
-	m map[cacheKey]*cache
-}{m: map[cacheKey]*cache{}}
-
-// get returns the cache for the model's document, theme, query and month
-// at width.
-func (m Model) get(width int) *cache {
+// cached returns the piece s of the layout at width from the renderer,
+// building it the first time. Two models may build it at once; both get
+// equal values.
+func cached[T any](m Model, width int, s slot, build func() T) T {
 	now := m.now()
-	k := cacheKey{doc: m.doc, width: width, dark: m.dark, query: m.search.query, month: now.Year()*12 + int(now.Month())}
-	caches.Lock()
-	defer caches.Unlock()
-	c := caches.m[k]
-	if c == nil {
-		if len(caches.m) >= maxCaches {
-			clear(caches.m)
-		}
-		c = &cache{items: map[slot]any{}}
-		caches.m[k] = c
-	}
-	return c
+	k := layoutKey{doc: m.doc, width: width, dark: m.dark, query: m.search.query, month: now.Year()*12 + int(now.Month()), slot: s}
+	v := m.renderer.pool(k.query).layouts.GetOrMake(k, func() any { return build() }, sizeOf)
+	return v.(T)
 }
 
-// cached returns what s holds in the cache for width, building it the
-// first time. Two models may build it at once; both get equal lines.
-func cached[T any](m Model, width int, s slot, build func() T) T {
-	c := m.get(width)
-	c.mu.Lock()
-	v, ok := c.items[s]
-	c.mu.Unlock()
-	if ok {
-		return v.(T)
+// sizeOf estimates the bytes a piece of layout holds.
+func sizeOf(v any) int {
+	switch v := v.(type) {
+	case []string:
+		n := 24 + 16*len(v)
+		for _, s := range v {
+			n += len(s)
+		}
+		return n
+	case *timeline:
+		n := 128 + len(v.axis) + len(v.ticks) + 8*3*len(v.lane)
+		for _, l := range v.lanes {
+			n += 24 + 8*len(l)
+		}
+		return n
 	}
-	out := build()
-	c.mu.Lock()
-	c.items[s] = out
-	c.mu.Unlock()
-	return out
+	return 16
 }
 
 // fit pads or cuts lines to exactly h lines of at most w cells.

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"sync"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/resume-ssh/resume/content"
@@ -12,7 +10,8 @@ import (
 // roles at one of a few window sizes, so the screens a server draws repeat.
 // Drawing one takes a fraction of a millisecond (lipgloss styling and
 // measuring every line); looking it up takes a microsecond. Screens are
-// memoised process-wide by everything they depend on, which viewKey lists.
+// memoised in the Renderer, which the server shares between sessions, by
+// everything they depend on, which viewKey lists.
 
 // viewKey is everything a screen depends on: models with equal keys draw
 // equal screens. TestViewKeyCoversTheModel fails when a field is added to
@@ -49,35 +48,8 @@ func (m Model) viewKey() viewKey {
 	}
 }
 
-// memoBudget bounds the memo's screens, in bytes of content: a few hundred
-// screens at common sizes. When it is full the memo starts again, which
-// costs only the redrawing.
-const memoBudget = 4 << 20
-
-var memo = struct {
-	sync.Mutex
-	views map[viewKey]tea.View
-	bytes int
-}{views: map[viewKey]tea.View{}}
-
-// memoised returns the screen for k, drawing it with draw the first time.
-func memoised(k viewKey, draw func() tea.View) tea.View {
-	memo.Lock()
-	v, ok := memo.views[k]
-	memo.Unlock()
-	if ok {
-		return v
-	}
-	v = draw()
-	memo.Lock()
-	defer memo.Unlock()
-	if memo.bytes+len(v.Content) > memoBudget {
-		clear(memo.views)
-		memo.bytes = 0
-	}
-	if _, ok := memo.views[k]; !ok {
-		memo.views[k] = v
-		memo.bytes += len(v.Content)
-	}
-	return v
+// memoised returns the screen for k from the renderer, drawing it with
+// draw the first time.
+func (r *Renderer) memoised(k viewKey, draw func() tea.View) tea.View {
+	return r.pool(k.query).screens.GetOrMake(k, draw, func(v tea.View) int { return len(v.Content) + 64 })
 }

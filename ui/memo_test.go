@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -21,6 +22,7 @@ func TestViewKeyCoversTheModel(t *testing.T) {
 		"styles":         "follows dark",
 		"now":            "enters as the month",
 		"hay":            "derived from the document",
+		"renderer":       "where screens are kept, not what they show",
 		"search.matches": "derived from the document and the query",
 		"search.about":   "derived from the document and the query",
 		"search.before":  "where esc returns to; not drawn",
@@ -115,9 +117,11 @@ func walk(t *testing.T, docs []*content.Resume, seed uint64, steps int) {
 }
 
 // TestMemoIsBounded: a client walking every window size (and page) fills
-// neither the memo nor the caches past their bounds.
+// neither the screens nor the layout past the renderer's budget.
 func TestMemoIsBounded(t *testing.T) {
-	m := New(content.Default(), WithClock(clock))
+	const budget = 2 << 20
+	r := NewRenderer(budget)
+	m := New(content.Default(), WithClock(clock), WithRenderer(r))
 	for w := 40; w < 256; w++ {
 		for h := 10; h < 96; h += 5 {
 			next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
@@ -126,22 +130,34 @@ func TestMemoIsBounded(t *testing.T) {
 			_ = next.View()
 		}
 	}
-	caches.Lock()
-	if n := len(caches.m); n > maxCaches {
-		t.Errorf("%d caches of wrapped lines, over the bound of %d", n, maxCaches)
+	a, b, c, d := r.Stats()
+	if total := a.Bytes + b.Bytes + c.Bytes + d.Bytes; total > budget || a.Evicted == 0 {
+		t.Errorf("the renderer holds %d bytes (budget %d), evicted %d screens", total, budget, a.Evicted)
 	}
-	caches.Unlock()
-	memo.Lock()
-	defer memo.Unlock()
-	if memo.bytes > memoBudget {
-		t.Errorf("the memo holds %d bytes, over its budget of %d", memo.bytes, memoBudget)
+}
+
+// TestSearchesCannotEvictFirstScreens: a visitor typing a thousand
+// different queries leaves everyone else's first screen in the cache.
+func TestSearchesCannotEvictFirstScreens(t *testing.T) {
+	r := NewRenderer(4 << 20)
+	first := func() Model { return New(content.Default(), WithClock(clock), WithSize(80, 24), WithRenderer(r)) }
+	want := first().View().Content
+	hits := func() int { s, _, _, _ := r.Stats(); return s.Hits }
+	searcher := drive(first(), 120, 40, "/")
+	for i := range 1000 {
+		q := fmt.Sprintf("%03d", i)
+		m := searcher
+		for _, c := range q {
+			next, _ := m.Update(press(string(c)))
+			m = next.(Model)
+			_ = m.View()
+		}
+		next, _ := m.Update(press("enter"))
+		_ = next.View()
 	}
-	n := 0
-	for _, v := range memo.views {
-		n += len(v.Content)
-	}
-	if n != memo.bytes {
-		t.Errorf("the memo counts %d bytes but holds %d", memo.bytes, n)
+	before := hits()
+	if got := first().View().Content; got != want || hits() != before+1 {
+		t.Errorf("after 1,000 searches the first screen was drawn again (hits %d → %d)", before, hits())
 	}
 }
 

@@ -61,7 +61,8 @@ type Model struct {
 	search search
 	demo   demo
 
-	hay []string // each role's searchable text
+	hay      []string  // each role's searchable text, and the about page's
+	renderer *Renderer // shared by every session of a server
 }
 
 // Option configures a Model.
@@ -105,8 +106,11 @@ func New(doc *content.Resume, opts ...Option) Model {
 	for _, o := range opts {
 		o(&m)
 	}
+	if m.renderer == nil {
+		m.renderer = NewRenderer(1 << 20)
+	}
 	m.setTheme(m.dark)
-	m.hay = haystacks(doc)
+	m.hay = m.renderer.haystacks(doc)
 	return m
 }
 
@@ -333,7 +337,7 @@ func (m Model) bodyHeight() int { return max(0, m.height-3) }
 // View draws the window: exactly as many lines as it is high, none wider
 // than it is wide.
 func (m Model) View() tea.View {
-	return memoised(m.viewKey(), m.draw)
+	return m.renderer.memoised(m.viewKey(), m.draw)
 }
 
 func (m Model) draw() tea.View {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strings"
-	"sync"
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
@@ -32,30 +31,24 @@ func (s search) found() int {
 	return len(s.matches)
 }
 
-// The searchable text of a document's roles, built once per document and
-// shared (read-only) by every model: a server builds a model per visitor.
-// Few documents are ever in use; a process that parses many starts again.
-var hays = struct {
-	sync.Mutex
-	m map[*content.Resume][]string
-}{m: map[*content.Resume][]string{}}
-
-func haystacks(doc *content.Resume) []string {
-	hays.Lock()
-	defer hays.Unlock()
-	if h, ok := hays.m[doc]; ok {
+// haystacks is the searchable text of doc's roles, and of its about
+// page last, built once per document and shared (read-only) by every
+// model the renderer draws.
+func (r *Renderer) haystacks(doc *content.Resume) []string {
+	return r.hays.GetOrMake(doc, func() []string {
+		h := make([]string, len(doc.Roles)+1)
+		for i, role := range doc.Roles {
+			h[i] = haystack(role)
+		}
+		h[len(doc.Roles)] = aboutHaystack(doc)
 		return h
-	}
-	if len(hays.m) >= 16 {
-		clear(hays.m)
-	}
-	h := make([]string, len(doc.Roles)+1)
-	for i, r := range doc.Roles {
-		h[i] = haystack(r)
-	}
-	h[len(doc.Roles)] = aboutHaystack(doc)
-	hays.m[doc] = h
-	return h
+	}, func(h []string) int {
+		n := 0
+		for _, s := range h {
+			n += len(s) + 16
+		}
+		return n
+	})
 }
 
 // haystack is everything in a role that search reads.
