@@ -237,6 +237,19 @@ func TestEndToEndViewInTmux(t *testing.T) {
 	p.waitFor("EXIT=0")
 }
 
+// TestManPage: resume man writes a man page (fang writes it to the
+// process's own standard output, so this runs the binary).
+func TestManPage(t *testing.T) {
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "man").Output()
+	if err != nil || !strings.Contains(string(out), ".TH") || !strings.Contains(string(out), "hostkey") {
+		t.Errorf("resume man: %v\n%.300s", err, out)
+	}
+}
+
 func TestEndToEndExportsOverOpenSSH(t *testing.T) {
 	ssh := needTool(t, "ssh")
 	inst := startBinary(t)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,14 +15,14 @@ import (
 	"github.com/resume-ssh/resume/server"
 )
 
-func env(kv map[string]string) func(string) string {
+func getenvOf(kv map[string]string) func(string) string {
 	return func(k string) string { return kv[k] }
 }
 
 func runCLI(t *testing.T, kv map[string]string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(args, env(kv), strings.NewReader(""), &out, &errOut)
+	code := run(args, getenvOf(kv), strings.NewReader(""), &out, &errOut)
 	return out.String(), errOut.String(), code
 }
 
@@ -81,13 +82,13 @@ func TestClearMessages(t *testing.T) {
 			nil,
 			[]string{"serve", "--idle-timeout", "10"},
 			2,
-			`resume: invalid value "10" for flag -idle-timeout: want a duration such as 10s, 10m or 1h30m (see resume serve --help)` + "\n",
+			`resume: invalid argument "10" for "--idle-timeout" flag: want a duration such as 10s, 10m or 1h30m (see resume serve --help)` + "\n",
 		},
 		{
 			nil,
 			[]string{"export", "--width", "abc"},
 			2,
-			`resume: invalid value "abc" for flag -width: want a whole number (see resume export --help)` + "\n",
+			`resume: invalid argument "abc" for "--width" flag: want a whole number (see resume export --help)` + "\n",
 		},
 		{
 			map[string]string{"RESUME_DEMO": "maybe"},
@@ -104,7 +105,7 @@ func TestClearMessages(t *testing.T) {
 	}
 	for _, h := range []string{"--help", "-h", "help"} {
 		out, _, code := runCLI(t, nil, h)
-		if code != 0 || !strings.Contains(out, "resume view") || !strings.Contains(out, "resume export") || !strings.Contains(out, "resume hostkey") {
+		if code != 0 || !regexp.MustCompile(`(?s)COMMANDS.*export.*hostkey.*serve.*version.*view`).MatchString(out) {
 			t.Errorf("resume %s: exit %d, the commands are not listed:\n%s", h, code, out)
 		}
 	}
@@ -223,19 +224,16 @@ func TestDataDirDefaults(t *testing.T) {
 		{map[string]string{"XDG_STATE_HOME": "/x", "HOME": "/h"}, "/x/resume"},
 		{map[string]string{"HOME": "/h"}, "/h/.local/state/resume"},
 	} {
-		if got := defaultDataDir(env(tc.env)); got != tc.want {
+		if got := defaultDataDir(getenvOf(tc.env)); got != tc.want {
 			t.Errorf("%v: %s, want %s", tc.env, got, tc.want)
 		}
 	}
 }
 
-// TestFlagDefaultsAreTheServers: serve's flags show the server's own
-// defaults, written once in the server package.
+// TestFlagDefaultsAreTheServers: serve's flags default to the server's
+// own values, written once in the server package, and help shows them.
 func TestFlagDefaultsAreTheServers(t *testing.T) {
-	_, help, code := runCLI(t, nil, "serve", "--help")
-	if code != 0 {
-		t.Fatalf("serve --help: exit %d", code)
-	}
+	flags := newServe(&env{getenv: getenvOf(nil)}, "serve").Flags()
 	for flag, want := range map[string]string{
 		"listen":            server.DefaultAddr,
 		"handshake-timeout": server.DefaultHandshakeTimeout.String(),
@@ -251,17 +249,32 @@ func TestFlagDefaultsAreTheServers(t *testing.T) {
 		"write-timeout":     server.DefaultWriteTimeout.String(),
 		"login-memory":      fmt.Sprintf("%dMiB", server.DefaultLoginMemory>>20),
 	} {
-		i := strings.Index(help, "-"+flag+" ")
-		if i < 0 {
-			t.Errorf("--%s is not in serve's help", flag)
+		f := flags.Lookup(flag)
+		if f == nil {
+			t.Errorf("serve has no --%s", flag)
 			continue
 		}
-		rest := help[i:]
-		if end := strings.Index(rest[1:], "\n  -"); end >= 0 {
-			rest = rest[:end+1]
+		if f.DefValue != want {
+			t.Errorf("--%s defaults to %s, the server to %s", flag, f.DefValue, want)
 		}
-		if !strings.Contains(rest, "(default "+want+")") && !strings.Contains(rest, `(default "`+want+`")`) {
-			t.Errorf("--%s: %q does not show the default %s", flag, rest, want)
+	}
+}
+
+// TestCharmCLI: what cobra and fang give a Charm user: completions, a
+// --version flag, and a command-line flag winning over its variable.
+func TestCharmCLI(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		out, errOut, code := runCLI(t, nil, "completion", shell)
+		if code != 0 || !strings.Contains(out, "resume") || len(out) < 500 {
+			t.Errorf("completion %s: exit %d, %d bytes, stderr %q", shell, code, len(out), errOut)
 		}
+	}
+	if out, _, code := runCLI(t, nil, "--version"); code != 0 || !strings.Contains(out, buildVersion()) {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	doc := content.Default()
+	js, _ := doc.JSON()
+	if out, _, code := runCLI(t, map[string]string{"RESUME_FORMAT": "markdown"}, "export", "--format", "json"); code != 0 || out != string(js) {
+		t.Errorf("--format json with RESUME_FORMAT=markdown: exit %d, not the JSON", code)
 	}
 }

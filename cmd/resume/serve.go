@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/resume-ssh/resume/server"
+	"github.com/resume-ssh/resume/server/admin"
+)
+
+// serveOptions are serve's flags.
+type serveOptions struct {
+	doc, logFormat, logLevel       string
+	loginMemory, exempt, proxyFrom string
+	metricsAddr, pprofAddr         string
+	keys                           keyFlags
+	cfg                            server.Config
+	shutdown                       time.Duration
+}
+
+// newServe is the serve command, named use: resume itself runs it too.
+func newServe(e *env, use string) *cobra.Command {
+	o := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: "Serve the résumé over SSH (what resume alone does)",
+		Example: "  resume serve --listen :22 --resume ./resume.md\n" +
+			"  RESUME_LISTEN=:22 resume",
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(e) },
+	}
+	fs := cmd.Flags()
+	c, lim := &o.cfg, &o.cfg.Limits
+	fs.StringVar(&c.Addr, "listen", server.DefaultAddr, "address to listen on")
+	o.keys = addKeyFlags(fs, e.getenv)
+	fs.StringVar(&o.doc, "resume", "", "serve this Markdown file instead of the embedded résumé")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text, json or logfmt")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&c.HandshakeTimeout, "handshake-timeout", server.DefaultHandshakeTimeout, "time allowed from connect to the key exchange's end, and from authenticated to a session")
+	fs.DurationVar(&c.LoginGrace, "login-grace", server.DefaultLoginGrace, "time a visitor may spend at the host-key prompt, from the key exchange to authenticated")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "end a session after this long without input")
+	fs.DurationVar(&c.SessionTimeout, "session-timeout", server.DefaultSessionTimeout, "the longest a session may last")
+	fs.DurationVar(&c.StepTimeout, "step-timeout", server.DefaultStepTimeout, "end a browser session, with \"internal error\", whose step (handling a key and drawing) runs this long")
+	fs.DurationVar(&o.shutdown, "shutdown-timeout", defaultShutdownTimeout, "how long to wait for sessions to end on SIGINT or SIGTERM")
+	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", server.DefaultMaxHandshakes, "connections allowed in the key exchange at once; each source may hold a quarter")
+	fs.StringVar(&o.loginMemory, "login-memory", fmt.Sprintf("%dMiB", server.DefaultLoginMemory>>20), "size of memory for connections not yet authenticated, people at the host-key prompt (about 64 KiB each)")
+	fs.IntVar(&lim.MaxSessions, "max-sessions", server.DefaultMaxSessions, "concurrent sessions")
+	fs.IntVar(&lim.MaxPerSource, "max-per-source", 0, "concurrent sessions from one address (IPv6: one /64); 0 means a quarter of --max-sessions")
+	fs.IntVar(&lim.PerSourceRate, "per-source-rate", server.DefaultPerSourceRate, "new connections a minute from one source, with as many at once")
+	fs.DurationVar(&lim.Penalty, "penalty", server.DefaultPenalty, "what protocol abuse costs a source (a declined prompt costs 0.25 s, a forgotten one 10 s)")
+	fs.DurationVar(&lim.PenaltyThreshold, "penalty-threshold", server.DefaultPenaltyThreshold, "what a source may owe before it is refused")
+	fs.StringVar(&o.exempt, "penalty-exempt", "", "CIDRs, separated by commas, never charged a penalty, such as a venue's NAT address")
+	fs.DurationVar(&lim.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "end a session whose client stops reading for this long")
+	fs.StringVar(&o.proxyFrom, "proxy-protocol-from", "", "CIDRs, separated by commas, of load balancers that must send a PROXY protocol header; others may not")
+	fs.StringVar(&o.metricsAddr, "metrics-listen", "", "address for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
+	fs.StringVar(&o.pprofAddr, "pprof-listen", "", "address for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
+	explain(fs)
+	return cmd
+}
+
+// check turns the flags that need more than a type into the config.
+func (o *serveOptions) check() error {
+	lim := &o.cfg.Limits
+	if lim.MaxHandshakes < 1 || lim.MaxSessions < 1 || lim.MaxPerSource < 0 || lim.PerSourceRate < 1 {
+		return errUsage{errors.New("--max-handshakes, --max-sessions and --per-source-rate must be at least 1")}
+	}
+	var err error
+	if lim.LoginMemory, err = parseSize(o.loginMemory); err != nil || lim.LoginMemory < server.WaitingConnBytes {
+		return errUsage{fmt.Errorf("--login-memory: want a size of at least 64KiB, such as 64MiB, not %q", o.loginMemory)}
+	}
+	if lim.PenaltyExempt, err = parsePrefixes(o.exempt); err != nil {
+		return errUsage{fmt.Errorf("--penalty-exempt: %w", err)}
+	}
+	o.cfg.ProxyProtocolFrom = splitList(o.proxyFrom)
+	o.cfg.Version = buildVersion()
+	return nil
+}
+
+func (o *serveOptions) run(e *env) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	logger, err := newLogger(e.stderr, o.logFormat, o.logLevel)
+	if err != nil {
+		return err
+	}
+	doc, err := loadDoc(o.doc, e.stderr)
+	if err != nil {
+		return err
+	}
+	key, created, err := o.keys.load()
+	if err != nil {
+		return err
+	}
+	if created != "" {
+		logger.Info("created host key", "path", created)
+	}
+	o.cfg.HostKey = key
+	srv, err := server.New(o.cfg, doc, logger)
+	if err != nil {
+		return errUsage{err}
+	}
+	stopHTTP, err := admin.Serve(logger, map[string]http.Handler{o.metricsAddr: srv.MetricsHandler(), o.pprofAddr: admin.Pprof()})
+	if err != nil {
+		return err //nolint:wrapcheck // it names the address
+	}
+	defer stopHTTP()
+	l, err := net.Listen("tcp", o.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	logger.Info("listening", "addr", l.Addr().String(), "fingerprint", server.Fingerprint(key.PublicKey()), "connect", connectHint(l.Addr()))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", o.shutdown.String())
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdown)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("shutdown", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, server.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
