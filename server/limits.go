@@ -97,6 +97,9 @@ const (
 	// maxInbox bounds what the visitor may send ahead of the loop; see
 	// loop.read.
 	maxInbox = 4096
+	// maxPaste bounds one bracketed paste: far more than any field of a
+	// form takes, and the rest is dropped.
+	maxPaste = 16 << 10
 	// minFrame is the least time between two frames: 60 a second, as
 	// Bubble Tea's renderer draws. A key after a pause is drawn at once;
 	// what arrives faster (a burst of wheel events, or a client sending one

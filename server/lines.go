@@ -13,7 +13,10 @@ import (
 // screenWriter puts a browser's views on a visitor's terminal.
 type screenWriter interface {
 	draw(v tea.View) error
+	raw(seqs []string) error // a clipboard write, a query
+	repaint()                // the next draw writes everything
 	resize(w, h int)
+	size() (w, h int)
 	close() error
 }
 
@@ -33,9 +36,10 @@ type screenWriter interface {
 //   - otherwise (scrolling up, another page) the whole view again, after
 //     a blank line.
 type lineWriter struct {
-	out  io.Writer
-	prev []string
-	buf  bytes.Buffer
+	out           io.Writer
+	prev          []string
+	buf           bytes.Buffer
+	width, height int
 }
 
 func (w *lineWriter) draw(v tea.View) error {
@@ -81,7 +85,16 @@ func scrolled(was, now []string) int {
 }
 
 // resize makes the next view print in full.
-func (w *lineWriter) resize(int, int) { w.prev = nil }
+func (w *lineWriter) resize(width, height int) { w.prev, w.width, w.height = nil, width, height }
+
+func (w *lineWriter) size() (int, int) { return w.width, w.height }
+
+// repaint makes the next view print in full.
+func (w *lineWriter) repaint() { w.prev = nil }
+
+// raw writes nothing: a terminal that only prints lines would print the
+// sequences as text.
+func (w *lineWriter) raw([]string) error { return nil }
 
 // close has nothing to restore: a lineWriter changes no terminal mode.
 func (w *lineWriter) close() error { return nil }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"reflect"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,19 +59,28 @@ type loop struct {
 	inEnded bool
 	inReady chan struct{}
 
-	dec     uv.EventDecoder
-	pending []byte
-	esc     *time.Timer
-	inputAt time.Time // when input last arrived
-	frame   *time.Timer
-	bound   *time.Timer // the running step's
-	drawn   time.Time   // when the last frame was drawn
-	dirty   bool
-	quit    bool
+	// What the loop's steps share, one step at a time.
+	dec           uv.EventDecoder
+	width, height int                        // the size the model was last given
+	raw           []string                   // sequences for the terminal, written with the next frame
+	repaint       bool                       // tea.ClearScreen: the next frame repaints all
+	paste         []byte                     // a bracketed paste so far, or nil
+	onMouse       func(tea.MouseMsg) tea.Cmd // the last view's
+	unsupported   func(kind string)          // a Bubble Tea message the loop does not know
+	pending       []byte
+	esc           *time.Timer
+	inputAt       time.Time // when input last arrived
+	frame         *time.Timer
+	bound         *time.Timer // the running step's
+	drawn         time.Time   // when the last frame was drawn
+	dirty         bool
+	quit          bool
 }
 
 func newLoop(model tea.Model, fw screenWriter, in io.Reader, g *guard) *loop {
+	w, h := fw.size()
 	return &loop{
+		width: w, height: h,
 		model: model, fw: fw, in: in, guard: g,
 		inReady: make(chan struct{}, 1),
 		results: make(chan tea.Msg),
@@ -174,9 +185,18 @@ func (l *loop) step(ctx context.Context, work func()) error {
 		if !state.CompareAndSwap(stepRunning, stepDrawing) {
 			return // abandoned: the session is over
 		}
+		// A failed write needs nothing here: the connection is gone, or
+		// the stall timer is about to close it; either ends ctx.
+		if len(l.raw) > 0 {
+			_ = l.fw.raw(l.raw)
+			l.raw = l.raw[:0]
+		}
+		if l.repaint {
+			l.fw.repaint()
+			l.repaint = false
+		}
 		if draw {
-			// A failed write needs nothing here: the connection is gone,
-			// or the stall timer is about to close it; either ends ctx.
+			l.onMouse = view.OnMouse
 			_ = l.fw.draw(view)
 		}
 	}()
@@ -220,7 +240,10 @@ func (l *loop) applySize() func() {
 	w, h := l.size[0], l.size[1]
 	l.mu.Unlock()
 	l.fw.resize(w, h)
-	return func() { l.update(tea.WindowSizeMsg{Width: w, Height: h}) }
+	return func() {
+		l.width, l.height = w, h
+		l.update(tea.WindowSizeMsg{Width: w, Height: h})
+	}
 }
 
 // waitForFrame arms the frame timer while a change waits to be drawn.
@@ -290,10 +313,41 @@ func (l *loop) decode(expired bool) {
 		if !expired && n == len(buf) && incomplete(buf, n, ev) {
 			break
 		}
+		l.pasted(buf[:n], ev)
 		buf = buf[n:]
-		l.event(ev)
 	}
 	l.pending = append(l.pending[:0], buf...)
+}
+
+// pasted collects what comes between a bracketed paste's start and end
+// into one tea.PasteMsg, as ultraviolet's terminal reader does, and gives
+// everything else to event. A paste is cut at maxPaste.
+func (l *loop) pasted(seq []byte, ev uv.Event) {
+	switch e := ev.(type) {
+	case uv.PasteStartEvent:
+		l.paste = []byte{}
+	case uv.PasteEndEvent:
+		if l.paste != nil {
+			l.event(uv.PasteEvent{Content: strings.ToValidUTF8(string(l.paste), "")})
+			l.paste = nil
+		}
+	case uv.KeyPressEvent:
+		if l.paste != nil {
+			text := e.Text
+			if text == "" {
+				text = string(seq)
+			}
+			if len(l.paste)+len(text) <= maxPaste {
+				l.paste = append(l.paste, text...)
+			}
+			return
+		}
+	default:
+		if l.paste != nil {
+			return // nothing but text belongs in a paste
+		}
+	}
+	l.event(ev)
 }
 
 // incomplete reports whether ev, decoded from all of buf, may be the start
@@ -305,43 +359,77 @@ func incomplete(buf []byte, n int, ev uv.Event) bool {
 	return buf[0] == '\x1b' && n <= 2
 }
 
-// event gives the model the input events it handles; everything else a
-// terminal (or a hostile client) sends is dropped here.
+// event gives the model what the visitor's terminal sent, as a
+// tea.Program translates it. A size report in the input is dropped: the
+// window's size comes from SSH.
 func (l *loop) event(ev uv.Event) {
+	var msg tea.Msg
 	switch ev := ev.(type) {
 	case uv.KeyPressEvent:
-		l.update(tea.KeyPressMsg(ev))
+		msg = tea.KeyPressMsg(ev)
+	case uv.KeyReleaseEvent:
+		msg = tea.KeyReleaseMsg(ev)
 	case uv.MouseClickEvent:
-		l.update(tea.MouseClickMsg(ev))
+		msg = tea.MouseClickMsg(ev)
 	case uv.MouseReleaseEvent:
-		l.update(tea.MouseReleaseMsg(ev))
+		msg = tea.MouseReleaseMsg(ev)
 	case uv.MouseWheelEvent:
-		l.update(tea.MouseWheelMsg(ev))
+		msg = tea.MouseWheelMsg(ev)
 	case uv.MouseMotionEvent:
-		l.update(tea.MouseMotionMsg(ev))
+		msg = tea.MouseMotionMsg(ev)
+	case uv.PasteEvent:
+		msg = tea.PasteMsg(ev)
+	case uv.PasteStartEvent:
+		msg = tea.PasteStartMsg(ev)
+	case uv.PasteEndEvent:
+		msg = tea.PasteEndMsg(ev)
+	case uv.FocusEvent:
+		msg = tea.FocusMsg(ev)
+	case uv.BlurEvent:
+		msg = tea.BlurMsg(ev)
+	case uv.ClipboardEvent:
+		msg = tea.ClipboardMsg(ev)
 	case uv.BackgroundColorEvent:
-		l.update(tea.BackgroundColorMsg(ev))
+		msg = tea.BackgroundColorMsg(ev)
+	case uv.ForegroundColorEvent:
+		msg = tea.ForegroundColorMsg(ev)
+	case uv.CursorColorEvent:
+		msg = tea.CursorColorMsg(ev)
+	case uv.CursorPositionEvent:
+		msg = tea.CursorPositionMsg(ev)
+	case uv.CapabilityEvent:
+		msg = tea.CapabilityMsg(ev)
+	case uv.TerminalVersionEvent:
+		msg = tea.TerminalVersionMsg(ev)
+	case uv.KeyboardEnhancementsEvent:
+		msg = tea.KeyboardEnhancementsMsg(ev)
+	case uv.ModeReportEvent:
+		msg = tea.ModeReportMsg(ev)
 	case uv.MultiEvent:
 		for _, e := range ev {
 			l.event(e)
 		}
+		return
+	default:
+		return
 	}
+	if m, ok := msg.(tea.MouseMsg); ok && l.onMouse != nil {
+		l.exec(l.onMouse(m))
+	}
+	l.update(msg)
 }
 
-// handle takes a message a command returned.
+// handle takes a message a command returned: the loop does what it asks
+// of the terminal (contract.go), and the model gets it.
 func (l *loop) handle(msg tea.Msg) {
 	switch msg := msg.(type) {
 	case nil:
-	case tea.QuitMsg:
-		l.quit = true
-	case tea.BatchMsg:
-		for _, cmd := range msg {
-			l.exec(cmd)
-		}
 	case carried:
 		panic(msg) // carried on to the session's goroutine, which logs it
 	default:
-		l.update(msg)
+		if l.apply(msg) {
+			l.update(msg)
+		}
 	}
 }
 
@@ -368,6 +456,54 @@ func (l *loop) exec(cmd tea.Cmd) {
 		case <-l.done:
 		}
 	}()
+}
+
+// execSequence runs cmds one at a time, in order, each message handled
+// before the next command starts, as tea.Sequence promises; a batch in it
+// finishes before the next command.
+func (l *loop) execSequence(cmds []tea.Cmd) {
+	go l.runInOrder(cmds)
+}
+
+// runInOrder runs cmds in order, giving each message to the loop; it
+// reports false once the loop has ended.
+func (l *loop) runInOrder(cmds []tea.Cmd) bool {
+	for _, cmd := range cmds {
+		if cmd == nil {
+			continue
+		}
+		msg := recovered(cmd)
+		switch m := msg.(type) {
+		case tea.BatchMsg:
+			var wg sync.WaitGroup
+			ended := atomic.Bool{}
+			for _, c := range m {
+				wg.Go(func() {
+					if !l.runInOrder([]tea.Cmd{c}) {
+						ended.Store(true)
+					}
+				})
+			}
+			wg.Wait()
+			if ended.Load() {
+				return false
+			}
+			continue
+		}
+		if t := reflect.TypeOf(msg); t != nil && t.Kind() == reflect.Slice && t.PkgPath() == teaPackage {
+			// A sequence within the sequence.
+			if !l.runInOrder(reflect.ValueOf(msg).Convert(reflect.TypeFor[[]tea.Cmd]()).Interface().([]tea.Cmd)) {
+				return false
+			}
+			continue
+		}
+		select {
+		case l.results <- msg:
+		case <-l.done:
+			return false
+		}
+	}
+	return true
 }
 
 // carried is a panic on a goroutine the loop started, carried to the

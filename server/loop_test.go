@@ -99,14 +99,22 @@ func startLoop(t *testing.T, cmds map[string]tea.Cmd) *loopRig {
 // nil.
 func startLoopTo(t *testing.T, cmds map[string]tea.Cmd, out io.Writer) *loopRig {
 	t.Helper()
+	return startLoopWith(t, func(r recorder) tea.Model { return r }, cmds, out)
+}
+
+// startLoopWith starts a loop over the model that model makes of the
+// rig's recorder.
+func startLoopWith(t *testing.T, model func(recorder) tea.Model, cmds map[string]tea.Cmd, out io.Writer) *loopRig {
+	t.Helper()
 	g := &loopRig{t: t, quit: make(chan bool, 1)}
 	if out == nil {
 		out = g
 	}
 	r, w := io.Pipe()
 	g.in = w
-	m := recorder{mu: &g.mu, got: &g.got, cmds: cmds}
+	m := model(recorder{mu: &g.mu, got: &g.got, cmds: cmds})
 	g.l = newLoop(m, newFrameWriter(out, 80, 24), r, testGuard(time.Minute, nil))
+	g.l.unsupported = func(kind string) { t.Errorf("the loop met a Bubble Tea message it does not support: %s", kind) }
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { quit, _ := g.l.run(ctx); g.quit <- quit }()
 	t.Cleanup(func() {
@@ -191,10 +199,11 @@ func TestLoopDecodesInputAcrossReads(t *testing.T) {
 
 func TestLoopDropsWhatTheModelDoesNotHandle(t *testing.T) {
 	g := startLoop(t, nil)
-	// A focus report, a cursor position report, an unknown CSI, an APC
-	// string, then a key: only the key reaches the model.
+	// A focus report and a cursor position report reach the model as a
+	// tea.Program gives them (tea.FocusMsg, tea.CursorPositionMsg); an
+	// unknown CSI and an APC string do not; then a key.
 	g.send("\x1b[I\x1b[12;40R\x1b[99;99z\x1b_hostile\x1b\\x")
-	g.wait("key x")
+	g.wait("{}", "{39 11}", "key x")
 }
 
 func TestLoopBoundsAnUnendedSequence(t *testing.T) {

@@ -24,8 +24,16 @@ type frameWriter struct {
 	prev          []string
 	width, height int
 	started       bool
-	mouse         tea.MouseMode
 	buf           bytes.Buffer
+
+	// The terminal modes the last view asked for, so that a frame
+	// writes only what changed and close undoes what was set.
+	mouse    tea.MouseMode
+	title    string
+	focus    bool
+	noPaste  bool
+	keyboard tea.KeyboardEnhancements
+	cursor   bool // shown
 }
 
 func newFrameWriter(out io.Writer, width, height int) *frameWriter {
@@ -44,23 +52,58 @@ func (f *frameWriter) resize(w, h int) {
 	}
 }
 
-// draw writes v, as little of it as has changed.
+func (f *frameWriter) size() (int, int) { return f.width, f.height }
+
+// raw writes seqs (a clipboard write, a query) to the terminal as they are.
+func (f *frameWriter) raw(seqs []string) error {
+	for _, seq := range seqs {
+		f.buf.WriteString(seq)
+	}
+	return f.flush()
+}
+
+// repaint makes the next frame a full repaint.
+func (f *frameWriter) repaint() {
+	f.prev = nil
+	if f.started {
+		f.buf.WriteString(ansi.EraseEntireScreen)
+	}
+}
+
+// draw writes v, as little of it as has changed, and sets the terminal
+// modes it asks for as a tea.Program does: the mouse, the window title,
+// focus reports, bracketed paste, keyboard enhancements and the cursor.
 func (f *frameWriter) draw(v tea.View) error {
 	b := &f.buf
 	if !f.started {
 		f.started = true
 		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor + ansi.EraseEntireScreen)
-		// Ask for the background colour with the first frame: the model's
-		// own request (from Init) is a Bubble Tea command the loop cannot
-		// send, and a light terminal should get its palette at once.
+		// The model's Init asks for the background colour, as the first
+		// frame does here: a light terminal gets its palette at once.
 		b.WriteString(ansi.RequestBackgroundColor)
-		if v.WindowTitle != "" {
-			b.WriteString(ansi.SetWindowTitle(v.WindowTitle))
-		}
+		b.WriteString(ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(kittyFlags(v.KeyboardEnhancements)))
+		f.keyboard = v.KeyboardEnhancements
+		f.noPaste = !v.DisableBracketedPasteMode // so that the mode is set below
 	}
 	if v.MouseMode != f.mouse {
 		b.WriteString(mouseMode(f.mouse, false) + mouseMode(v.MouseMode, true))
 		f.mouse = v.MouseMode
+	}
+	if v.WindowTitle != f.title {
+		b.WriteString(ansi.SetWindowTitle(v.WindowTitle))
+		f.title = v.WindowTitle
+	}
+	if v.ReportFocus != f.focus {
+		b.WriteString(map[bool]string{true: ansi.SetModeFocusEvent, false: ansi.ResetModeFocusEvent}[v.ReportFocus])
+		f.focus = v.ReportFocus
+	}
+	if v.DisableBracketedPasteMode != f.noPaste {
+		b.WriteString(map[bool]string{false: ansi.SetModeBracketedPaste, true: ansi.ResetModeBracketedPaste}[v.DisableBracketedPasteMode])
+		f.noPaste = v.DisableBracketedPasteMode
+	}
+	if v.KeyboardEnhancements != f.keyboard {
+		b.WriteString(ansi.KittyKeyboard(kittyFlags(v.KeyboardEnhancements), 1))
+		f.keyboard = v.KeyboardEnhancements
 	}
 	lines := strings.Split(v.Content, "\n")
 	if len(lines) > f.height {
@@ -86,15 +129,65 @@ func (f *frameWriter) draw(v tea.View) error {
 		}
 		b.WriteString(ansi.CursorPosition(col+1, i+1))
 		b.WriteString(line)
-		b.WriteString(ansi.ResetStyle + ansi.EraseLineRight)
+		b.WriteString(ansi.ResetStyle)
+		// Erase what the line does not cover. A line that fills the
+		// width has covered everything, and leaves the cursor waiting to
+		// wrap on the last cell, which an erase would clear.
+		if col+ansi.StringWidth(line) < f.width {
+			b.WriteString(ansi.EraseLineRight)
+		}
 	}
 	f.prev = lines
-	if b.Len() == 0 {
+	switch c := v.Cursor; {
+	case c != nil:
+		// Where the model wants it, after the lines moved it.
+		b.WriteString(ansi.CursorPosition(c.X+1, c.Y+1) + ansi.SetCursorStyle(cursorStyle(c)))
+		if !f.cursor {
+			b.WriteString(ansi.ShowCursor)
+			f.cursor = true
+		}
+	case f.cursor:
+		b.WriteString(ansi.HideCursor)
+		f.cursor = false
+	}
+	return f.flush()
+}
+
+func (f *frameWriter) flush() error {
+	if f.buf.Len() == 0 {
 		return nil
 	}
-	_, err := f.out.Write(b.Bytes())
-	b.Reset()
-	return err
+	_, err := f.out.Write(f.buf.Bytes())
+	f.buf.Reset()
+	return err //nolint:wrapcheck // as if written directly
+}
+
+// kittyFlags are the Kitty keyboard protocol's flags for ke, as a
+// tea.Program sets them: key disambiguation always.
+func kittyFlags(ke tea.KeyboardEnhancements) int {
+	flags := ansi.KittyDisambiguateEscapeCodes
+	if ke.ReportEventTypes {
+		flags |= ansi.KittyReportEventTypes
+	}
+	if ke.ReportAlternateKeys {
+		flags |= ansi.KittyReportAlternateKeys
+	}
+	if ke.ReportAllKeysAsEscapeCodes {
+		flags |= ansi.KittyReportAllKeysAsEscapeCodes
+	}
+	if ke.ReportAssociatedText {
+		flags |= ansi.KittyReportAssociatedKeys
+	}
+	return flags
+}
+
+// cursorStyle is DECSCUSR's number for c's shape and blink.
+func cursorStyle(c *tea.Cursor) int {
+	style := 2*int(c.Shape) + 1 // block 1, underline 3, bar 5: blinking
+	if !c.Blink {
+		style++
+	}
+	return style
 }
 
 // sharedPrefix is the length of the longest common prefix of a and b that
@@ -119,7 +212,11 @@ func (f *frameWriter) close() error {
 		return nil
 	}
 	f.started = false
-	s := mouseMode(f.mouse, false) + ansi.ResetStyle + ansi.ShowCursor + ansi.ResetModeAltScreenSaveCursor
+	s := mouseMode(f.mouse, false) + ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1) + ansi.ResetModeBracketedPaste
+	if f.focus {
+		s += ansi.ResetModeFocusEvent
+	}
+	s += ansi.ResetStyle + ansi.SetCursorStyle(0) + ansi.ShowCursor + ansi.ResetModeAltScreenSaveCursor
 	_, err := io.WriteString(f.out, s)
 	return err
 }

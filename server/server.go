@@ -145,6 +145,9 @@ type Server struct {
 	// frames converted to each colour profile.
 	renderer    *ui.Renderer
 	conversions *conversions
+	// unsupported reports, once per kind, a Bubble Tea message the loop
+	// cannot carry out (contract.go).
+	unsupported *unsupportedOnce
 	// browser makes a visitor's model: ui.New for doc, or what a test
 	// puts in its place.
 	browser func(opts ...ui.Option) tea.Model
@@ -180,6 +183,9 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	}
 	s.metrics = newMetrics(s.lim)
 	s.renderer, s.conversions = ui.NewRenderer(0), newConversions()
+	s.unsupported = &unsupportedOnce{report: func(kind string) {
+		s.log.Warn("the browser returned a command the server cannot carry out; it is ignored", "kind", kind)
+	}}
 	s.browser = func(opts ...ui.Option) tea.Model { return ui.New(doc, append(opts, ui.WithRenderer(s.renderer))...) }
 	s.handler = chain(s.dispatch, s.recovery, s.accounting)
 	s.guard = &guard{bound: cfg.StepTimeout, log: s.log, overran: s.metrics.overran, leaked: s.metrics.leaked}

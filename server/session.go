@@ -118,9 +118,10 @@ func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 	var fw screenWriter = newFrameWriter(profileWriter{out: &sess.out, profile: colorprofile.Env(env), memo: s.conversions}, w, h)
 	reader := pty.Term == "dumb"
 	if reader {
-		fw = &lineWriter{out: &sess.out}
+		fw = &lineWriter{out: &sess.out, width: w, height: h}
 	}
 	l := newLoop(s.browser(ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(reader)), fw, in, s.guard)
+	l.unsupported = s.unsupported.note
 	ctx, stop := context.WithCancel(ss.Context())
 	defer stop()
 	sess.mu.Lock()
