@@ -18,6 +18,8 @@ type layoutKey struct {
 	doc   *content.Resume
 	width int
 	dark  bool
+	pal   *[2]Styles
+	keys  *KeyMap
 	query string
 	month int
 	slot  slot
@@ -44,7 +46,7 @@ const (
 // equal values.
 func cached[T any](m Model, width int, s slot, build func() T) T {
 	now := m.now()
-	k := layoutKey{doc: m.doc, width: width, dark: m.dark, query: m.search.query, month: now.Year()*12 + int(now.Month()), slot: s}
+	k := layoutKey{doc: m.doc, width: width, dark: m.dark, pal: m.palettes, keys: m.keys, query: m.search.query, month: now.Year()*12 + int(now.Month()), slot: s}
 	v := m.renderer.pool(k.query).layouts.GetOrMake(k, func() any { return build() }, sizeOf)
 	return v.(T)
 }
@@ -203,7 +205,8 @@ func (m Model) footer() string {
 		prefix = st.Dim.Render("“" + m.search.query + "” ")
 	}
 	h.SetWidth(max(0, m.width-lipgloss.Width(prefix)-lipgloss.Width(end)-2))
-	keys := prefix + h.ShortHelpView(m.footerKeys())
+	// The keys give way, never the way to quit.
+	keys := truncate(prefix+h.ShortHelpView(m.footerKeys()), max(0, m.width-lipgloss.Width(end)-1))
 	gap := m.width - lipgloss.Width(keys) - lipgloss.Width(end)
 	return keys + strings.Repeat(" ", max(1, gap)) + end
 }

@@ -12,7 +12,8 @@ var defaultKeys = sync.OnceValue(func() *KeyMap {
 	return &k
 })
 
-// KeyMap is every key the browser answers to. The help view shows it.
+// KeyMap is every key the browser answers to: no key is matched
+// anywhere but through it, and the help view shows all of it.
 type KeyMap struct {
 	Up, Down, First, Last key.Binding
 	Jump                  key.Binding
@@ -25,6 +26,14 @@ type KeyMap struct {
 	Next, Prev            key.Binding
 	Reader, Help          key.Binding
 	Quit, ForceQuit       key.Binding
+
+	// In the timeline, where ← and → walk the bars.
+	BarPrev, BarNext key.Binding
+	// In the search field, while typing.
+	SearchAccept, SearchCancel     key.Binding
+	SearchUp, SearchDown           key.Binding
+	SearchDelete, SearchDeleteWord key.Binding
+	SearchClear                    key.Binding
 }
 
 // DefaultKeyMap is the browser's key map.
@@ -48,12 +57,23 @@ func DefaultKeyMap() KeyMap {
 		Timeline:  b([]string{"t"}, "t", "timeline"),
 		About:     b([]string{"a"}, "a", "about"),
 		Search:    b([]string{"/"}, "/", "search"),
-		Next:      b([]string{"n"}, "n/N", "next/prev match"),
+		Next:      b([]string{"n"}, "n", "next match"),
 		Prev:      b([]string{"N"}, "N", "previous match"),
 		Reader:    b([]string{"r"}, "r", "reader mode"),
 		Help:      b([]string{"?"}, "?", "help"),
 		Quit:      b([]string{"q"}, "q", "quit"),
 		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+
+		BarPrev: b([]string{"left", "h", "up", "k"}, "←/h", "timeline: previous role"),
+		BarNext: b([]string{"right", "l", "down", "j"}, "→/l", "timeline: next role"),
+
+		SearchAccept:     b([]string{"enter"}, "enter", "search: keep the matches"),
+		SearchCancel:     b([]string{"esc"}, "esc", "search: cancel"),
+		SearchUp:         b([]string{"up", "ctrl+p"}, "↑/ctrl+p", "search: previous match"),
+		SearchDown:       b([]string{"down", "ctrl+n"}, "↓/ctrl+n", "search: next match"),
+		SearchDelete:     b([]string{"backspace", "ctrl+h"}, "⌫", "search: delete a letter"),
+		SearchDeleteWord: b([]string{"ctrl+w"}, "ctrl+w", "search: delete a word"),
+		SearchClear:      b([]string{"ctrl+u"}, "ctrl+u", "search: clear"),
 	}
 }
 
@@ -63,11 +83,12 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Down, k.Open, k.Timeline, k.About, k.Search, k.Help}
 }
 
-// FullHelp is the help view's key map, in columns.
+// FullHelp is the help view's key map, in columns: every binding.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.First, k.Last, k.Jump, k.Open, k.Back, k.Focus},
-		{k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Search, k.Next},
-		{k.Timeline, k.About, k.Reader, k.Help, k.Quit},
+		{k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Search, k.Next, k.Prev},
+		{k.Timeline, k.About, k.Reader, k.Help, k.Quit, k.ForceQuit, k.BarPrev, k.BarNext},
+		{k.SearchAccept, k.SearchCancel, k.SearchUp, k.SearchDown, k.SearchDelete, k.SearchDeleteWord, k.SearchClear},
 	}
 }

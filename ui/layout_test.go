@@ -55,7 +55,7 @@ func TestFooterFitsEachView(t *testing.T) {
 		{"timeline", []string{"t"}, []string{"esc back", "←/→ select"}},
 		{"about", []string{"a"}, []string{"esc back"}},
 		{"help", []string{"?"}, []string{"esc back"}},
-		{"search", []string{"/", "x", "e", "enter"}, []string{"esc back", "n/N"}},
+		{"search", []string{"/", "x", "e", "enter"}, []string{"esc back", "n next match"}},
 	} {
 		for _, w := range []int{40, 80, 200} {
 			m := drive(New(content.Default(), WithClock(clock)), w, 20, tc.keys...)

@@ -20,6 +20,7 @@ import (
 type viewKey struct {
 	doc           *content.Resume
 	keys          *KeyMap
+	palettes      *[2]Styles
 	width, height int
 	dark          bool
 	month         int // durations change with the month
@@ -39,7 +40,7 @@ type viewKey struct {
 func (m Model) viewKey() viewKey {
 	now := m.now()
 	return viewKey{
-		doc: m.doc, keys: m.keys, width: m.width, height: m.height, dark: m.dark,
+		doc: m.doc, keys: m.keys, palettes: m.palettes, width: m.width, height: m.height, dark: m.dark,
 		month: now.Year()*12 + int(now.Month()),
 		page:  m.page, back: m.back, sel: m.sel, listTop: m.listTop, focus: m.focus,
 		detailOpen: m.detailOpen, scroll: m.scroll, reader: m.reader,

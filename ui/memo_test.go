@@ -19,7 +19,7 @@ import (
 // models that differ.
 func TestViewKeyCoversTheModel(t *testing.T) {
 	notState := map[string]string{
-		"styles":         "follows dark",
+		"styles":         "follows dark and palettes",
 		"now":            "enters as the month",
 		"hay":            "derived from the document",
 		"renderer":       "where screens are kept, not what they show",

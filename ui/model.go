@@ -1,30 +1,3 @@
-// Package ui is the résumé browser: a Bubble Tea model with a role list
-// and detail, a timeline, search, an about page, help and a reader mode.
-// It knows nothing of SSH, files or the environment: size, colours and
-// options arrive as messages and options, so the same model runs over SSH
-// and in a local terminal.
-//
-// Over SSH the model runs not under a tea.Program but under the server's
-// own loop (server/loop.go), which supports this subset of Bubble Tea:
-//
-//   - commands: Quit, Interrupt, Batch, Sequence, Tick and any command
-//     whose message is the model's own; SetClipboard and
-//     SetPrimaryClipboard (OSC 52); ReadClipboard; the requests for the
-//     background, foreground and cursor colours, the cursor position, the
-//     terminal's version and a capability; RequestWindowSize; ClearScreen;
-//     Raw; Println and Printf print nothing, as in the alternate screen.
-//   - input: keys (with the Kitty keyboard protocol's disambiguation),
-//     mouse clicks, releases, motion and the wheel, bracketed paste (one
-//     PasteMsg), focus and blur, and the answers to those requests.
-//   - the View: its content, always in the alternate screen; MouseMode,
-//     WindowTitle, ReportFocus, DisableBracketedPasteMode,
-//     KeyboardEnhancements, Cursor and OnMouse.
-//
-// Not over SSH: Exec and ExecProcess (the server runs no programs),
-// Suspend, and the View's BackgroundColor, ForegroundColor, ProgressBar
-// and ProgramStatus. A message of Bubble Tea's that the loop does not know
-// is logged once per kind and fails the server's tests; the loop's
-// conformance test runs every view under both and compares the screens.
 package ui
 
 import (
@@ -65,11 +38,12 @@ const (
 // Model is the browser's root model. It is a value: Update returns the
 // next one.
 type Model struct {
-	doc    *content.Resume
-	keys   *KeyMap // shared by every session
-	styles *Styles // one of two palettes, shared by every session
-	dark   bool
-	now    func() time.Time
+	doc      *content.Resume
+	keys     *KeyMap    // shared by every session
+	styles   *Styles    // the palette for the background: one of palettes
+	palettes *[2]Styles // light and dark, shared by every session
+	dark     bool
+	now      func() time.Time
 
 	width, height int
 	page, back    page
@@ -87,37 +61,6 @@ type Model struct {
 	renderer *Renderer // shared by every session of a server
 }
 
-// Option configures a Model.
-type Option func(*Model)
-
-// WithClock sets the clock that durations are counted to.
-func WithClock(now func() time.Time) Option { return func(m *Model) { m.now = now } }
-
-// WithReader starts in reader mode: one plain column for screen readers
-// and dumb terminals.
-func WithReader(on bool) Option { return func(m *Model) { m.reader = on } }
-
-// WithDemo turns on the booth demo: after a while without input a tour
-// walks through the résumé; any key stops it, q is ignored and only
-// ctrl+c quits.
-func WithDemo(on bool) Option { return func(m *Model) { m.demo.on = on } }
-
-// WithDemoTiming sets how long the demo waits for input before touring
-// and how long each step of the tour lasts (45 s and 6 s by default).
-func WithDemoTiming(idle, step time.Duration) Option {
-	return func(m *Model) { m.demo.idle, m.demo.step = idle, step }
-}
-
-// WithSize sets the window size to lay out for before the first
-// tea.WindowSizeMsg arrives (80×24 by default).
-func WithSize(width, height int) Option {
-	return func(m *Model) { m.width, m.height = width, height }
-}
-
-// WithDark sets the palette to start with, until the terminal reports its
-// background (dark by default).
-func WithDark(dark bool) Option { return func(m *Model) { m.dark = dark } }
-
 // New is a browser over doc, which it only reads.
 func New(doc *content.Resume, opts ...Option) Model {
 	m := Model{
@@ -127,6 +70,9 @@ func New(doc *content.Resume, opts ...Option) Model {
 	}
 	for _, o := range opts {
 		o(&m)
+	}
+	if m.palettes == nil {
+		m.palettes = defaultPalettes()
 	}
 	if m.renderer == nil {
 		m.renderer = NewRenderer(1 << 20)
@@ -138,7 +84,10 @@ func New(doc *content.Resume, opts ...Option) Model {
 
 func (m *Model) setTheme(dark bool) {
 	m.dark = dark
-	m.styles = palette(dark)
+	m.styles = &m.palettes[0]
+	if dark {
+		m.styles = &m.palettes[1]
+	}
 }
 
 // Init returns tea.RequestBackgroundColor, which a tea.Program sends to
@@ -274,35 +223,6 @@ func (m Model) scrollKeys(msg tea.KeyPressMsg, off int) int {
 	return off
 }
 
-func (m Model) updateMouse(msg tea.MouseMsg) Model {
-	if m.tooSmall() {
-		return m
-	}
-	mouse := msg.Mouse()
-	if wheel, ok := msg.(tea.MouseWheelMsg); ok {
-		delta := 3
-		if wheel.Button == tea.MouseWheelUp {
-			delta = -3
-		} else if wheel.Button != tea.MouseWheelDown {
-			return m
-		}
-		return m.wheel(mouse.X, delta)
-	}
-	if mouse.Button != tea.MouseLeft {
-		return m
-	}
-	switch {
-	case m.reader:
-	case mouse.Y == 0:
-		m = m.clickTab(mouse.X)
-	case m.page == pageRoles:
-		m = m.clickRoles(mouse.X, mouse.Y)
-	case m.page == pageTimeline:
-		m = m.clickTimeline(mouse.X, mouse.Y)
-	}
-	return m
-}
-
 // open shows page p, as its key does.
 func (m Model) open(p page) Model {
 	switch {
@@ -312,20 +232,6 @@ func (m Model) open(p page) Model {
 		m.scroll = 0
 	}
 	m.page = p
-	return m
-}
-
-func (m Model) wheel(x, delta int) Model {
-	if m.page == pageRoles && !m.reader && m.overList(x) {
-		m.sel = m.step(delta / 3)
-		m.scroll = 0
-		return m
-	}
-	if m.page == pageTimeline && !m.reader {
-		m.sel = m.step(delta / 3)
-		return m
-	}
-	m.scroll += delta
 	return m
 }
 

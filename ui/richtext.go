@@ -36,67 +36,6 @@ func runs(t content.Text, query string) []run {
 	return markMatches(out, query)
 }
 
-// markMatches splits runs where query (case-insensitively) starts and ends.
-func markMatches(rs []run, query string) []run {
-	var all []rune
-	for _, r := range rs {
-		all = append(all, []rune(r.text)...)
-	}
-	in := matchMask(all, []rune(query))
-	var out []run
-	pos := 0
-	for _, r := range rs {
-		rr := []rune(r.text)
-		start := 0
-		for i := 1; i <= len(rr); i++ {
-			if i == len(rr) || in[pos+i] != in[pos+start] {
-				piece := r
-				piece.text = string(rr[start:i])
-				piece.match = in[pos+start]
-				out = append(out, piece)
-				start = i
-			}
-		}
-		pos += len(rr)
-	}
-	return out
-}
-
-// matchMask marks each rune of s that is part of a case-insensitive
-// occurrence of q.
-func matchMask(s, q []rune) []bool {
-	in := make([]bool, len(s)+1)
-	if len(q) == 0 {
-		return in
-	}
-	for i := 0; i+len(q) <= len(s); i++ {
-		ok := true
-		for j, c := range q {
-			if unicode.ToLower(s[i+j]) != unicode.ToLower(c) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			for j := range q {
-				in[i+j] = true
-			}
-		}
-	}
-	return in
-}
-
-// contains reports whether s contains q, ignoring case.
-func contains(s, q string) bool {
-	m := matchMask([]rune(s), []rune(q))
-	for _, b := range m {
-		if b {
-			return true
-		}
-	}
-	return false
-}
-
 // wrapRuns lays runs out in lines of at most width cells: the first line
 // starts with first, the rest with an indent as wide as first (a hanging
 // indent). Words too long for a line are cut.

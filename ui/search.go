@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/resume-ssh/resume/content"
@@ -102,13 +103,13 @@ func (m Model) matching(q string) []int {
 }
 
 func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
-	s := &m.search
-	switch msg.String() {
-	case "esc":
+	s, k := &m.search, m.keys
+	switch {
+	case match(msg, k.SearchCancel):
 		m.sel = s.before
 		m.search = search{}
 		return m
-	case "enter":
+	case match(msg, k.SearchAccept):
 		switch {
 		case s.query == "":
 			m.search = search{}
@@ -120,19 +121,19 @@ func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
 			m = m.nextMatch(false)
 		}
 		return m
-	case "up", "ctrl+p":
+	case match(msg, k.SearchUp):
 		m.sel = m.step(-1)
 		return m
-	case "down", "ctrl+n":
+	case match(msg, k.SearchDown):
 		m.sel = m.step(1)
 		return m
-	case "backspace", "ctrl+h":
+	case match(msg, k.SearchDelete):
 		if r := []rune(s.query); len(r) > 0 {
 			s.query = string(r[:len(r)-1])
 		}
-	case "ctrl+u":
+	case match(msg, k.SearchClear):
 		s.query = ""
-	case "ctrl+w":
+	case match(msg, k.SearchDeleteWord):
 		s.query = strings.TrimRightFunc(strings.TrimRightFunc(s.query, unicode.IsSpace), func(r rune) bool { return !unicode.IsSpace(r) })
 	default:
 		text := typed(msg.Text)
@@ -207,4 +208,84 @@ func (m Model) nextMatch(back bool) Model {
 		}
 	}
 	return m
+}
+
+// What matches the query is highlighted wherever text is drawn.
+
+// markMatches splits runs where query (case-insensitively) starts and ends.
+func markMatches(rs []run, query string) []run {
+	var all []rune
+	for _, r := range rs {
+		all = append(all, []rune(r.text)...)
+	}
+	in := matchMask(all, []rune(query))
+	var out []run
+	pos := 0
+	for _, r := range rs {
+		rr := []rune(r.text)
+		start := 0
+		for i := 1; i <= len(rr); i++ {
+			if i == len(rr) || in[pos+i] != in[pos+start] {
+				piece := r
+				piece.text = string(rr[start:i])
+				piece.match = in[pos+start]
+				out = append(out, piece)
+				start = i
+			}
+		}
+		pos += len(rr)
+	}
+	return out
+}
+
+// matchMask marks each rune of s that is part of a case-insensitive
+// occurrence of q.
+func matchMask(s, q []rune) []bool {
+	in := make([]bool, len(s)+1)
+	if len(q) == 0 {
+		return in
+	}
+	for i := 0; i+len(q) <= len(s); i++ {
+		ok := true
+		for j, c := range q {
+			if unicode.ToLower(s[i+j]) != unicode.ToLower(c) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			for j := range q {
+				in[i+j] = true
+			}
+		}
+	}
+	return in
+}
+
+// contains reports whether s contains q, ignoring case.
+func contains(s, q string) bool {
+	m := matchMask([]rune(s), []rune(q))
+	for _, b := range m {
+		if b {
+			return true
+		}
+	}
+	return false
+}
+
+// highlight draws s in style, with what matches q in the match style.
+func highlight(s, q string, style, matchStyle lipgloss.Style) string {
+	s = printable(s)
+	if q == "" {
+		return style.Render(s)
+	}
+	var b strings.Builder
+	for _, r := range markMatches([]run{{text: s}}, q) {
+		if r.match {
+			b.WriteString(matchStyle.Render(r.text))
+		} else {
+			b.WriteString(style.Render(r.text))
+		}
+	}
+	return b.String()
 }

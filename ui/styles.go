@@ -7,17 +7,17 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// The two palettes, built once and shared by every browser in the
-// process: a server's sessions each hold a pointer, not a 17 KB copy.
-var palettes = sync.OnceValue(func() *[2]Styles {
+// The two default palettes, light and dark, built once and shared by
+// every browser in the process: a server's sessions each hold a pointer,
+// not a 17 KB copy.
+var defaultPalettes = sync.OnceValue(func() *[2]Styles {
 	return &[2]Styles{DefaultStyles(false), DefaultStyles(true)}
 })
 
-func palette(dark bool) *Styles {
-	if dark {
-		return &palettes()[1]
-	}
-	return &palettes()[0]
+// WithStyles draws in light on a light background and in dark on a dark
+// one, in place of DefaultStyles.
+func WithStyles(light, dark Styles) Option {
+	return func(m *Model) { m.palettes = &[2]Styles{light, dark} }
 }
 
 var helpTemplate = sync.OnceValue(help.New)

@@ -225,15 +225,16 @@ func (m Model) barStyle(i int) lipgloss.Style {
 
 func (m Model) updateTimeline(msg tea.KeyPressMsg) Model {
 	k := m.keys
-	// ←/→ (h/l) walk the bars along the axis, so only esc leaves.
-	switch key := msg.String(); {
-	case match(msg, k.Up), key == "left", key == "h":
+	// The bar keys come first: ← and → walk the bars along the axis
+	// here, where elsewhere they go back and open.
+	switch {
+	case match(msg, k.BarPrev):
 		m.sel = m.step(-1)
-	case match(msg, k.Down), key == "right", key == "l":
+	case match(msg, k.BarNext):
 		m.sel = m.step(1)
 	case match(msg, k.Back):
 		m.page = pageRoles
-	case key == "enter":
+	case match(msg, k.Open):
 		m.page, m.focus, m.detailOpen, m.scroll = pageRoles, focusDetail, true, 0
 	case match(msg, k.First):
 		m.sel = 0
