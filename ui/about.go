@@ -85,7 +85,7 @@ func (m Model) readerLines() []string {
 
 func (m Model) renderReader() string {
 	h := m.height - 1
-	body := window(m.readerLines(), m.scroll, h)
+	body := m.read.View(m.readerLines(), h)
 	status := "Reader mode. j/k scroll, space pages, r leaves, q quits."
 	if lipgloss.Width(status) > m.width {
 		status = "r: leave reader mode · q: quit"

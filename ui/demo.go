@@ -60,7 +60,7 @@ func (m Model) updateDemo(msg tea.Msg) (Model, tea.Cmd) {
 // timeline.
 func (m Model) tourStep() Model {
 	n := m.demo.stepN
-	m.reader, m.search, m.scroll = false, search{}, 0
+	m.reader, m.search, m.detail = false, search{}, pager{}
 	switch {
 	case n == 0:
 		m.page = pageAbout

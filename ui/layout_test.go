@@ -208,3 +208,20 @@ func TestSearchCountsAndReachesTheAboutPage(t *testing.T) {
 		t.Errorf("N from the first role did not go round to the about page")
 	}
 }
+
+// TestEachPageKeepsItsPlace: the detail, the about page and the help
+// scroll apart, each with its own pager.
+func TestEachPageKeepsItsPlace(t *testing.T) {
+	m := drive(New(content.Default(), WithClock(clock)), 80, 16, "enter", "j", "j", "j")
+	detail := m.detail.off
+	m = drive(m, 80, 16, "a", "j", "j", "j", "j", "j")
+	about := screenOf(m)
+	m = drive(m, 80, 16, "?", "j", "esc", "a")
+	if got := screenOf(m); got != about {
+		t.Errorf("the about page lost its place after the help:\n%s\nwas:\n%s", got, about)
+	}
+	m = drive(m, 80, 16, "esc")
+	if m.page != pageRoles || m.detail.off != detail || detail == 0 {
+		t.Errorf("back in the detail: page %v, offset %d, was %d", m.page, m.detail.off, detail)
+	}
+}

@@ -28,7 +28,8 @@ type viewKey struct {
 	sel, listTop  int
 	focus         focus
 	detailOpen    bool
-	scroll        int
+	detail, about pager
+	help, read    pager
 	reader        bool
 	typing        bool
 	query         string
@@ -43,7 +44,7 @@ func (m Model) viewKey() viewKey {
 		doc: m.doc, keys: m.keys, palettes: m.palettes, width: m.width, height: m.height, dark: m.dark,
 		month: now.Year()*12 + int(now.Month()),
 		page:  m.page, back: m.back, sel: m.sel, listTop: m.listTop, focus: m.focus,
-		detailOpen: m.detailOpen, scroll: m.scroll, reader: m.reader,
+		detailOpen: m.detailOpen, detail: m.detail, about: m.about, help: m.help, read: m.read, reader: m.reader,
 		typing: m.search.typing, query: m.search.query,
 		demoOn: m.demo.on, touring: m.demo.touring, tourStep: m.demo.stepN,
 	}

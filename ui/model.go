@@ -51,8 +51,9 @@ type Model struct {
 	listTop       int // the first role the list shows
 	focus         focus
 	detailOpen    bool // narrow layout: the detail fills the window
-	scroll        int  // the detail's, about's, help's or reader's scroll offset
-	reader        bool
+	// Each page that scrolls keeps its own place.
+	detail, about, help, read pager
+	reader                    bool
 
 	search search
 	demo   demo
@@ -158,13 +159,11 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	if match(msg, k.Reader) {
-		m.reader = !m.reader
-		m.scroll = 0
+		m.reader, m.read = !m.reader, pager{}
 		return m, nil
 	}
 	if m.reader {
-		m.scroll = m.scrollKeys(msg, m.scroll)
-		return m, nil
+		return m.scroll(msg), nil
 	}
 	switch {
 	case match(msg, k.Help):
@@ -190,46 +189,18 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.updateTimeline(msg), nil
 	case pageAbout, pageHelp:
 		if match(msg, k.Back) {
-			m.page, m.scroll = pageRoles, 0
+			m.page = pageRoles
 			return m, nil
 		}
-		m.scroll = m.scrollKeys(msg, m.scroll)
-		return m, nil
+		return m.scroll(msg), nil
 	}
 	return m.updateRoles(msg), nil
 }
 
-// scrollKeys moves a scroll offset by the scrolling keys.
-func (m Model) scrollKeys(msg tea.KeyPressMsg, off int) int {
-	page := max(1, m.bodyHeight()-1)
-	switch k := m.keys; {
-	case match(msg, k.Down):
-		return off + 1
-	case match(msg, k.Up):
-		return off - 1
-	case match(msg, k.PageDown):
-		return off + page
-	case match(msg, k.PageUp):
-		return off - page
-	case match(msg, k.HalfDown):
-		return off + page/2
-	case match(msg, k.HalfUp):
-		return off - page/2
-	case match(msg, k.First):
-		return 0
-	case match(msg, k.Last):
-		return 1 << 30 // clamp brings it to the end
-	}
-	return off
-}
-
 // open shows page p, as its key does.
 func (m Model) open(p page) Model {
-	switch {
-	case p == pageHelp && m.page != pageHelp:
-		m.back, m.scroll = m.page, 0
-	case p == pageAbout || (p == pageRoles && m.page != pageRoles):
-		m.scroll = 0
+	if p == pageHelp && m.page != pageHelp {
+		m.back, m.help = m.page, pager{}
 	}
 	m.page = p
 	return m
@@ -252,7 +223,9 @@ func (m *Model) clamp() {
 		}
 	}
 	m.listTop = max(0, min(m.listTop, len(entries)-rows))
-	m.scroll = max(0, min(m.scroll, m.scrollMax()))
+	if p, h, lines := m.pane(); p != nil {
+		*p = p.clamp(h, len(lines))
+	}
 }
 
 func (m Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
@@ -286,11 +259,11 @@ func (m Model) render() string {
 	var body []string
 	switch m.page {
 	case pageAbout:
-		body = window(m.aboutLines(), m.scroll, m.bodyHeight())
+		body = m.about.View(m.aboutLines(), m.bodyHeight())
 	case pageTimeline:
 		body = m.timelineLines()
 	case pageHelp:
-		body = window(m.helpLines(), m.scroll, m.bodyHeight())
+		body = m.help.View(m.helpLines(), m.bodyHeight())
 	default:
 		body = m.rolesLines()
 	}

@@ -37,13 +37,15 @@ func (m Model) updateMouse(msg tea.MouseMsg) Model {
 func (m Model) wheel(x, delta int) Model {
 	if m.page == pageRoles && !m.reader && m.overList(x) {
 		m.sel = m.step(delta / 3)
-		m.scroll = 0
+		m.detail = pager{}
 		return m
 	}
 	if m.page == pageTimeline && !m.reader {
 		m.sel = m.step(delta / 3)
 		return m
 	}
-	m.scroll += delta
+	if p, h, lines := m.pane(); p != nil {
+		*p = p.by(delta, h, len(lines))
+	}
 	return m
 }

@@ -178,8 +178,8 @@ func TestWheelScrollsThePaneUnderThePointer(t *testing.T) {
 	d := start(t, 120, 12)
 	d.send(tea.MouseWheelMsg{X: 100, Y: 5, Button: tea.MouseWheelDown})
 	m := d.model()
-	if m.sel != 0 || m.scroll == 0 {
-		t.Errorf("wheel over the detail: sel %d scroll %d", m.sel, m.scroll)
+	if m.sel != 0 || m.detail.off == 0 {
+		t.Errorf("wheel over the detail: sel %d scroll %d", m.sel, m.detail.off)
 	}
 	d.send(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
 	if m := d.model(); m.sel != 1 {
@@ -191,12 +191,12 @@ func TestPagingKeysScrollTheDetail(t *testing.T) {
 	d := start(t, 120, 10) // too short for the first role's highlights
 	d.keys("pgdown")
 	m := d.model()
-	if m.sel != 0 || m.scroll == 0 {
-		t.Errorf("pgdown in the wide layout: sel %d scroll %d", m.sel, m.scroll)
+	if m.sel != 0 || m.detail.off == 0 {
+		t.Errorf("pgdown in the wide layout: sel %d scroll %d", m.sel, m.detail.off)
 	}
 	d.keys("ctrl+u")
-	if after := d.model(); after.scroll >= m.scroll || after.sel != 0 {
-		t.Errorf("ctrl+u: scroll %d → %d", m.scroll, after.scroll)
+	if after := d.model(); after.detail.off >= m.detail.off || after.sel != 0 {
+		t.Errorf("ctrl+u: scroll %d → %d", m.detail.off, after.detail.off)
 	}
 	n := start(t, 70, 10) // narrow: the list is all there is
 	n.keys("pgdown")

@@ -27,7 +27,7 @@ func (m Model) updateRoles(msg tea.KeyPressMsg) Model {
 		}
 	case match(msg, k.Open):
 		if !inDetail {
-			m.focus, m.detailOpen, m.scroll = focusDetail, true, 0
+			m.focus, m.detailOpen, m.detail = focusDetail, true, pager{}
 		}
 	case match(msg, k.Focus):
 		if m.focus == focusDetail {
@@ -37,13 +37,13 @@ func (m Model) updateRoles(msg tea.KeyPressMsg) Model {
 		}
 	case match(msg, k.Jump):
 		if n, err := strconv.Atoi(msg.String()); err == nil && n <= len(m.doc.Roles) {
-			m.sel, m.scroll = n-1, 0
+			m.sel, m.detail = n-1, pager{}
 		}
 	case inDetail:
-		m.scroll = m.scrollKeys(msg, m.scroll)
+		m = m.scroll(msg)
 	case m.wide() && (match(msg, k.PageDown) || match(msg, k.PageUp) || match(msg, k.HalfDown) || match(msg, k.HalfUp)):
 		// The detail is on screen beside the list: paging keys scroll it.
-		m.scroll = m.scrollKeys(msg, m.scroll)
+		m = m.scroll(msg)
 	case match(msg, k.Down), match(msg, k.Up), match(msg, k.First), match(msg, k.Last),
 		match(msg, k.PageDown), match(msg, k.PageUp), match(msg, k.HalfDown), match(msg, k.HalfUp):
 		m = m.moveKeys(msg)
@@ -73,7 +73,7 @@ func (m Model) moveKeys(msg tea.KeyPressMsg) Model {
 	case match(msg, k.HalfUp):
 		m.sel = m.step(-page / 2)
 	}
-	m.scroll = 0
+	m.detail = pager{}
 	return m
 }
 
@@ -147,12 +147,12 @@ func (m Model) rolesLines() []string {
 	}
 	if !m.wide() {
 		if m.detailOpen {
-			return indent(window(m.detailLines(), m.scroll, h), " ")
+			return indent(m.detail.View(m.detailLines(), h), " ")
 		}
 		return m.listLines(m.width)
 	}
 	list := fit(m.listLines(m.listWidth()), m.listWidth(), h)
-	detail := window(m.detailLines(), m.scroll, h)
+	detail := m.detail.View(m.detailLines(), h)
 	sep := m.styles.Rule.Render(" │ ")
 	if m.focus == focusDetail {
 		sep = m.styles.Selected.Render(" ┃ ")
@@ -222,29 +222,11 @@ func (m Model) clickRoles(x, y int) Model {
 	entries := m.entries()
 	if i := m.listTop + row/rowsPerRole; i < len(entries) && row/rowsPerRole < m.listRows() {
 		if m.sel != entries[i] {
-			m.sel, m.scroll = entries[i], 0
+			m.sel, m.detail = entries[i], pager{}
 		}
 		m.focus = focusList
 	}
 	return m
-}
-
-// scrollMax is how far the page on show can scroll.
-func (m Model) scrollMax() int {
-	var n int
-	switch {
-	case m.tooSmall():
-		return 0
-	case m.reader:
-		return max(0, len(m.readerLines())-(m.height-1))
-	case m.page == pageAbout:
-		n = len(m.aboutLines())
-	case m.page == pageHelp:
-		n = len(m.helpLines())
-	case m.page == pageRoles && len(m.doc.Roles) > 0:
-		n = len(m.detailLines())
-	}
-	return max(0, n-m.bodyHeight())
 }
 
 func indent(lines []string, pad string) []string {

@@ -115,7 +115,7 @@ func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
 			m.search = search{}
 		case len(s.matches) > 0:
 			s.typing = false
-			m.scroll = 0
+			m.detail = pager{}
 		case s.about: // only the about page matches
 			s.typing = false
 			m = m.nextMatch(false)
@@ -147,7 +147,7 @@ func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
 	if len(s.matches) > 0 && indexOf(s.matches, m.sel) < 0 {
 		m.sel = s.matches[0]
 	}
-	m.scroll = 0
+	m.detail = pager{}
 	return m
 }
 
@@ -196,14 +196,14 @@ func (m Model) nextMatch(back bool) Model {
 		}
 	}
 	if next < n {
-		m.page, m.sel, m.scroll = pageRoles, next, 0
+		m.page, m.sel, m.detail = pageRoles, next, pager{}
 		return m
 	}
 	// The about page, scrolled to its first match.
-	m.page, m.scroll = pageAbout, 0
+	m.page, m.about = pageAbout, pager{}
 	for i, l := range m.aboutLines() {
 		if contains(ansi.Strip(l), q) {
-			m.scroll = max(0, i-2)
+			m.about = pager{off: max(0, i-2)}
 			break
 		}
 	}

@@ -235,7 +235,7 @@ func (m Model) updateTimeline(msg tea.KeyPressMsg) Model {
 	case match(msg, k.Back):
 		m.page = pageRoles
 	case match(msg, k.Open):
-		m.page, m.focus, m.detailOpen, m.scroll = pageRoles, focusDetail, true, 0
+		m.page, m.focus, m.detailOpen, m.detail = pageRoles, focusDetail, true, pager{}
 	case match(msg, k.First):
 		m.sel = 0
 	case match(msg, k.Last):
