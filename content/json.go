@@ -19,6 +19,7 @@ type jsonResume struct {
 }
 
 type jsonBasics struct {
+	Person
 	Summary string `json:"summary,omitempty"`
 }
 
@@ -68,9 +69,12 @@ type jsonSection struct {
 // schema fields, and every other section under meta.sections.
 func (r *Resume) JSON() ([]byte, error) {
 	out := jsonResume{
-		Basics: jsonBasics{Summary: strings.Join(blockLines(r.About.Blocks), "\n\n")},
+		Basics: jsonBasics{Person: r.Person, Summary: strings.Join(blockLines(r.About.Blocks), "\n\n")},
 		Work:   make([]jsonWork, 0, len(r.Roles)),
 		Meta:   jsonMeta{AboutHeading: r.About.Heading},
+	}
+	if r.About.Heading == r.Person.Name {
+		out.Meta.AboutHeading = "" // basics.name says it
 	}
 	for _, role := range r.Roles {
 		w := jsonWork{

@@ -20,6 +20,37 @@ type Resume struct {
 	Source []byte
 	// Name is the file it was read from, as messages name it.
 	Name string
+	// Person is who the résumé is of, as JSON Resume's basics give it.
+	Person Person
+
+	fromJSON bool // Source is JSON Resume, not Markdown
+}
+
+// Person is the résumé's owner.
+type Person struct {
+	Name     string    `json:"name,omitempty"`
+	Label    string    `json:"label,omitempty"` // a headline: "Staff SRE"
+	Email    string    `json:"email,omitempty"`
+	Phone    string    `json:"phone,omitempty"`
+	URL      string    `json:"url,omitempty"`
+	Location *Location `json:"location,omitempty"`
+	Profiles []Profile `json:"profiles,omitempty"`
+}
+
+// Location is where the owner is, as JSON Resume writes it.
+type Location struct {
+	Address     string `json:"address,omitempty"`
+	PostalCode  string `json:"postalCode,omitempty"`
+	City        string `json:"city,omitempty"`
+	CountryCode string `json:"countryCode,omitempty"`
+	Region      string `json:"region,omitempty"`
+}
+
+// Profile is an account elsewhere: a network, a user name and its URL.
+type Profile struct {
+	Network  string `json:"network,omitempty"`
+	Username string `json:"username,omitempty"`
+	URL      string `json:"url,omitempty"`
 }
 
 // Title is the document's opening heading, or "" when it has none.

@@ -3,7 +3,6 @@ package content
 import (
 	"bytes"
 	"fmt"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,10 +16,14 @@ import (
 type ParseError struct {
 	File string
 	Line int
+	Col  int // 0 when the message is about the whole line
 	Msg  string
 }
 
 func (e *ParseError) Error() string {
+	if e.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 
@@ -393,8 +396,6 @@ func (p *parser) line(n ast.Node) int {
 }
 
 // lineAt is the 1-based line of byte offset pos.
-func (p *parser) lineAt(pos int) int {
-	return sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > pos })
-}
+func (p *parser) lineAt(pos int) int { return lineOf(p.lines, pos) }
 
 func add(blocks *[]Block, b Block) { *blocks = append(*blocks, b) }

@@ -19,9 +19,6 @@ func (r Role) DatesLine(now time.Time) string {
 	return FormatRange(r.Start, r.End) + " · " + r.Duration(now)
 }
 
-// Markdown is the document exactly as it was written.
-func (r *Resume) Markdown() []byte { return r.Source }
-
 // Text is the résumé as plain text for a screen reader or a pager: wrapped
 // to width cells (80 when width is 0 or less, MinWidth at the least) on
 // word boundaries, with no ANSI and no trailing spaces, headings
@@ -35,6 +32,9 @@ func (r *Resume) Text(width int, now time.Time) string {
 	w := &textWriter{width: width}
 	if r.About.Heading != "" {
 		w.heading(r.About.Heading, '=')
+	}
+	if r.Person.Label != "" {
+		w.para(r.Person.Label, "", "")
 	}
 	w.blocks(r.About.Blocks)
 	next := 0

@@ -23,6 +23,9 @@ func (m Model) aboutLines() []string {
 		if h := m.doc.About.Heading; h != "" {
 			out = append(out, wrapRuns([]run{{text: printable(h)}}, w, "", withBase(st, st.Title))...)
 		}
+		if l := m.doc.Person.Label; l != "" { // the owner's headline
+			out = append(out, wrapRuns(runs(content.Text{{Text: l, Emph: true}}, m.search.query), w, "", st)...)
+		}
 		out = append(out, m.blockLines(m.doc.About.Blocks, w)...)
 		for _, s := range m.doc.Sections {
 			out = append(out, "")

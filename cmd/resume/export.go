@@ -45,7 +45,7 @@ func newExport(e *env) *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "text", "json, markdown or text")
 	fs.IntVar(&width, "width", 80, "text width in columns")
-	fs.StringVar(&doc, "resume", "", "export this Markdown file instead of the embedded résumé")
+	fs.StringVar(&doc, "resume", "", "export this file (Markdown, or JSON Resume: .json) instead of the embedded résumé")
 	explain(fs)
 	return cmd
 }

@@ -24,8 +24,9 @@ import (
 	"github.com/resume-ssh/resume/server"
 )
 
-// loadDoc reads the résumé at path (the embedded one when ""), and
-// writes what looks like a mistake in it to stderr.
+// loadDoc reads the résumé at path (the embedded one when ""), JSON
+// Resume or Markdown, and writes what looks like a mistake in it to
+// stderr.
 func loadDoc(path string, stderr io.Writer) (*content.Resume, error) {
 	if path == "" {
 		return content.Default(), nil
@@ -34,7 +35,7 @@ func loadDoc(path string, stderr io.Writer) (*content.Resume, error) {
 	if err != nil {
 		return nil, errUsage{fmt.Errorf("read résumé: %w", err)}
 	}
-	doc, err := content.ParseNamed(path, src)
+	doc, err := content.ParseAny(path, src)
 	if err != nil {
 		return nil, errUsage{err}
 	}

@@ -278,3 +278,38 @@ func TestCharmCLI(t *testing.T) {
 		t.Errorf("--format json with RESUME_FORMAT=markdown: exit %d, not the JSON", code)
 	}
 }
+
+// TestJSONResumeFile: --resume takes a resume.json, by its extension or
+// by its content, in every command; its errors name line, column and
+// JSON pointer.
+func TestJSONResumeFile(t *testing.T) {
+	src, err := os.ReadFile("../../content/testdata/json/full.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"resume.json", "resume.txt"} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, src, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runCLI(t, nil, "export", "--format", "text", "--resume", path)
+		if code != 0 || !strings.HasPrefix(out, "Ann Example\n===========\nStaff Site Reliability Engineer\n") {
+			t.Errorf("%s: exit %d, stderr %q:\n%.200s", name, code, errOut, out)
+		}
+	}
+	md, _, code := runCLI(t, nil, "export", "--format", "markdown", "--resume", filepath.Join(dir, "resume.json"))
+	if code != 0 || !strings.HasPrefix(md, "# Ann Example\n") {
+		t.Errorf("markdown of a JSON Resume: exit %d:\n%.200s", code, md)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte("{\"work\": [{\"position\": \"X\", \"startDate\": \"2019-13\"}]}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"serve", "export", "view"} {
+		_, errOut, code := runCLI(t, map[string]string{"HOME": t.TempDir()}, cmd, "--resume", bad)
+		if want := bad + `:1:42: /work/0/startDate: cannot read date "2019-13"`; code != 2 || !strings.Contains(errOut, want) {
+			t.Errorf("%s: exit %d, stderr %q, want %q", cmd, code, errOut, want)
+		}
+	}
+}

@@ -41,7 +41,7 @@ func newServe(e *env, use string) *cobra.Command {
 	c, lim := &o.cfg, &o.cfg.Limits
 	fs.StringVar(&c.Addr, "listen", server.DefaultAddr, "address to listen on")
 	o.keys = addKeyFlags(fs, e.getenv)
-	fs.StringVar(&o.doc, "resume", "", "serve this Markdown file instead of the embedded résumé")
+	fs.StringVar(&o.doc, "resume", "", "serve this file (Markdown, or JSON Resume: .json) instead of the embedded résumé")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text, json or logfmt")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&c.HandshakeTimeout, "handshake-timeout", server.DefaultHandshakeTimeout, "time allowed from connect to the key exchange's end, and from authenticated to a session")

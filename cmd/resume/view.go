@@ -34,7 +34,7 @@ func newView(e *env) *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.BoolVar(&demo, "demo", false, "booth mode: tour the résumé when idle; only ctrl+c quits")
-	fs.StringVar(&doc, "resume", "", "show this Markdown file instead of the embedded résumé")
+	fs.StringVar(&doc, "resume", "", "show this file (Markdown, or JSON Resume: .json) instead of the embedded résumé")
 	explain(fs)
 	return cmd
 }

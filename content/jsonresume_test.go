@@ -1,0 +1,164 @@
+package content
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func readJSON(t *testing.T, name string) *Resume {
+	t.Helper()
+	src, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ParseAny(name, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestJSONResumeIn(t *testing.T) {
+	r := readJSON(t, "testdata/json/full.json")
+	want := []struct{ title, org, dates string }{
+		{"Staff SRE", "Northwind Payments", "Mar 2019 – Present"},
+		{"Compiler Engineer", "Contoso Compilers", "Sep 2014 – Feb 2019"},
+		{"Research Assistant", "Example University", "2012 – 2014"},
+	}
+	if len(r.Roles) != len(want) {
+		t.Fatalf("%d roles, want %d", len(r.Roles), len(want))
+	}
+	for i, w := range want {
+		role := r.Roles[i]
+		if role.Title != w.title || role.Organisation != w.org || FormatRange(role.Start, role.End) != w.dates {
+			t.Errorf("role %d: %q at %q, %s", i+1, role.Title, role.Organisation, FormatRange(role.Start, role.End))
+		}
+	}
+	if got := r.Roles[0].Highlights[1].Text.Plain(); got != "Ran the move to three regions" {
+		t.Errorf("highlight: %q", got)
+	}
+	if got := r.Roles[0].Notes[0].Text.Plain(); got != "Reliability for the card-present platform." {
+		t.Errorf("summary: %q", got)
+	}
+	if r.Title() != "Ann Example" || r.Person.Label != "Staff Site Reliability Engineer" || r.Person.Email != "ann@example.com" ||
+		len(r.Person.Profiles) != 2 || r.Person.Location.City != "Leeds" {
+		t.Errorf("person: %+v", r.Person)
+	}
+	if n := len(r.About.Paragraphs()); n != 2 {
+		t.Errorf("the summary gave %d paragraphs, want 2", n)
+	}
+	var headings []string
+	for _, s := range r.Sections {
+		headings = append(headings, s.Heading)
+	}
+	if got := strings.Join(headings, ", "); got != "Volunteering, Education, Awards, Certificates, Publications, Skills, Languages, Interests, References, Projects" {
+		t.Errorf("sections in the schema's order: %s", got)
+	}
+	text := r.Text(100, now)
+	for _, s := range []string{"Mentor, Code Club\n", "Jan 2016 – Present", "MSc in Computer Science, Example University\n", "2011 – 2012", "Languages: Go, Rust, C", "German: Professional", "Ann made our pager quiet."} {
+		if !strings.Contains(text, s) {
+			t.Errorf("the text export lacks %q", s)
+		}
+	}
+}
+
+// TestJSONResumeLenient: real files' shapes: company for name, missing
+// end dates, extra keys, empty arrays, and full dates.
+func TestJSONResumeLenient(t *testing.T) {
+	r := readJSON(t, "testdata/json/old-shapes.json")
+	if len(r.Roles) != 2 || r.Roles[0].Organisation != "Old Key Ltd" || !r.Roles[0].Current() ||
+		r.Roles[1].Organisation != "Older Key Ltd" || FormatRange(r.Roles[1].Start, r.Roles[1].End) != "Jun 2018 – Sep 2018" {
+		t.Errorf("roles: %+v", r.Roles)
+	}
+	if len(r.Sections) != 0 {
+		t.Errorf("empty arrays made sections: %+v", r.Sections)
+	}
+}
+
+// TestJSONResumeRoundTrip: the JSON export of an imported file keeps what
+// the model knows of it (basics, the summary, every role), is valid
+// JSON Resume, and so is its Markdown, which parses back to the same
+// roles.
+func TestJSONResumeRoundTrip(t *testing.T) {
+	schema := compileSchema(t)
+	for _, name := range []string{"testdata/json/full.json", "testdata/json/old-shapes.json"} {
+		r := readJSON(t, name)
+		js, err := r.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		validate(t, schema, js)
+		back, err := ParseJSON("export.json", js)
+		if err != nil {
+			t.Fatalf("%s: the export does not read back: %v", name, err)
+		}
+		for i := range back.Roles { // where a role stands in its file
+			back.Roles[i].Line = r.Roles[i].Line
+		}
+		if !reflect.DeepEqual(back.Person, r.Person) || !reflect.DeepEqual(back.Roles, r.Roles) || !reflect.DeepEqual(back.About.Blocks, r.About.Blocks) {
+			t.Errorf("%s: the round trip changed the person, roles or summary:\n%+v\n%+v", name, back.Roles, r.Roles)
+		}
+		var orig, out map[string]any
+		src, _ := os.ReadFile(name)
+		_ = json.Unmarshal(src, &orig)
+		_ = json.Unmarshal(js, &out)
+		for _, k := range []string{"name", "label", "email", "phone", "url", "profiles"} {
+			if ob := orig["basics"].(map[string]any)[k]; ob != nil && !reflect.DeepEqual(ob, out["basics"].(map[string]any)[k]) {
+				t.Errorf("%s: basics.%s changed: %v → %v", name, k, ob, out["basics"].(map[string]any)[k])
+			}
+		}
+		md, err := ParseNamed("export.md", r.Markdown())
+		if err != nil {
+			t.Fatalf("%s: the Markdown export does not parse: %v\n%s", name, err, r.Markdown())
+		}
+		if len(md.Roles) != len(r.Roles) {
+			t.Fatalf("%s: the Markdown export has %d roles, want %d:\n%s", name, len(md.Roles), len(r.Roles), r.Markdown())
+		}
+		for i := range r.Roles {
+			a, b := md.Roles[i], r.Roles[i]
+			if a.Title != b.Title || a.Organisation != b.Organisation || a.Start != b.Start || a.End != b.End || len(a.Highlights) != len(b.Highlights) {
+				t.Errorf("%s: role %d through Markdown: %+v, want %+v", name, i+1, a, b)
+			}
+		}
+	}
+}
+
+func TestJSONResumeErrors(t *testing.T) {
+	src, err := os.ReadFile("testdata/json/bad-date.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, src, want string
+	}{
+		{"bad-date.json", string(src), `bad-date.json:5:49: /work/1/startDate: cannot read date "2019-13" (want YYYY, YYYY-MM or YYYY-MM-DD)`},
+		{"cv.json", "{\"work\": [{\"position\": \"X\", \"startDate\": \"2019\", \"highlights\": \"one\"}]}", `cv.json:1:64: /work/0/highlights: want a list, not a JSON string`},
+		{"cv.json", "{\"work\": [{\"position\": \"X\"}]}", `cv.json:1:11: /work/0/startDate: missing; a role needs at least a year`},
+		{"cv.json", "{\"work\": [{\"position\": \"X\", \"startDate\": \"2019\", \"endDate\": \"2018\"}]}", `cv.json:1:61: /work/0/endDate: ends before it starts`},
+		{"cv.json", "{\"basics\": {\"name\": \"A\",}}", `cv.json:1:25: not JSON: invalid character '}' looking for beginning of object key string`},
+		{"cv.json", "# A Markdown file\n", `cv.json:1:1: not JSON: invalid character '#' looking for beginning of value`},
+		{"cv.json", "[1, 2]", `cv.json:1:1: not a JSON Resume: the document is not a JSON object`},
+	} {
+		_, err := ParseAny(tc.name, []byte(tc.src))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s:\n got %v\nwant %s", tc.src, err, tc.want)
+		}
+	}
+}
+
+func BenchmarkParseJSON50Roles(b *testing.B) {
+	var w []string
+	for i := range 50 {
+		w = append(w, `{"name": "Org `+string(rune('A'+i%26))+`", "position": "Engineer", "startDate": "201`+string(rune('0'+i%10))+`-01", "endDate": "2021-12", "summary": "Did things.", "highlights": ["One", "Two", "Three"]}`)
+	}
+	src := []byte(`{"basics": {"name": "A", "summary": "B"}, "work": [` + strings.Join(w, ",") + `]}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseJSON("bench.json", src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
