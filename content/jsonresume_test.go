@@ -162,3 +162,17 @@ func BenchmarkParseJSON50Roles(b *testing.B) {
 		}
 	}
 }
+
+func TestNoRolesIsAWarning(t *testing.T) {
+	r, err := ParseNamed("cv.md", []byte("# Me\n\nJust a paragraph.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := r.Warnings(now)
+	if len(w) != 1 || !strings.HasPrefix(w[0], "cv.md: no roles") {
+		t.Errorf("warnings: %q", w)
+	}
+	if got := r.Summary(now); got != "cv.md: 0 roles, 0 sections" {
+		t.Errorf("summary: %q", got)
+	}
+}

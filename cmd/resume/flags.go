@@ -39,6 +39,7 @@ func loadDoc(path string, stderr io.Writer) (*content.Resume, error) {
 	if err != nil {
 		return nil, errUsage{err}
 	}
+	fmt.Fprintln(stderr, "resume:", doc.Summary(time.Now()))
 	for _, w := range doc.Warnings(time.Now()) {
 		fmt.Fprintln(stderr, "resume: warning:", w)
 	}

@@ -313,3 +313,46 @@ func TestJSONResumeFile(t *testing.T) {
 		}
 	}
 }
+
+// TestCheck: resume check says what a visitor will get and what looks
+// wrong (exit 0), or the error as serve says it (exit 1).
+func TestCheck(t *testing.T) {
+	full := "../../content/testdata/json/full.json"
+	out, _, code := runCLI(t, nil, "check", full)
+	for _, want := range []string{
+		full + ": 3 roles (2012–now), 10 sections\n",
+		"  owner: Ann Example — Staff Site Reliability Engineer\n",
+		"  1. Staff SRE — Northwind Payments · Mar 2019 – Present",
+		"  section: Projects\n",
+		"warning: " + full + `:35: "Research Assistant" has no highlights`,
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("check: exit %d, output lacks %q:\n%s", code, want, out)
+		}
+	}
+	dir := t.TempDir()
+	dup := filepath.Join(dir, "cv.md")
+	if err := os.WriteFile(dup, []byte("# Me\n\n## SRE\n#### Acme (2019 - Present)\n\n- x\n\n## SRE\n#### Acme (2019 - Present)\n\n- y\n\n## Dev\n#### Initech (2031 - Present)\n\n- z\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = runCLI(t, nil, "check", dup)
+	for _, want := range []string{
+		dup + `:8: "SRE" has the same title and dates as line 3`,
+		dup + `:13: "Dev" starts in the future (2031)`,
+		dup + ": no contact details",
+	} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("check: exit %d, output lacks %q:\n%s", code, want, out)
+		}
+	}
+	if _, errOut, code := runCLI(t, nil, "check", "../../content/testdata/json/bad-date.json"); code != 1 || !strings.Contains(errOut, "bad-date.json:5:49: /work/1/startDate") {
+		t.Errorf("check of a bad file: exit %d, %q", code, errOut)
+	}
+	if _, _, code := runCLI(t, nil, "check"); code != 2 {
+		t.Errorf("check with no file: exit %d", code)
+	}
+	// Every command that reads a file says in one line what it understood.
+	if _, errOut, _ := runCLI(t, nil, "export", "--resume", full); !strings.Contains(errOut, "resume: "+full+": 3 roles (2012–now), 10 sections\n") {
+		t.Errorf("export does not say what it read: %q", errOut)
+	}
+}
