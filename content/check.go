@@ -10,7 +10,7 @@ import (
 // that starts or ends after now (a typo in a year, or a planned end that
 // will need changing), and a document with no roles.
 func (r *Resume) Warnings(now time.Time) []string {
-	var out []string
+	out := append([]string{}, r.notes...)
 	if len(r.Roles) == 0 {
 		out = append(out, fmt.Sprintf("%s: no roles: a role is a heading, then a deeper heading that ends in its dates, such as \"#### Acme (2019 - Present)\"", r.Name))
 	}

@@ -143,6 +143,18 @@ func TestDateForms(t *testing.T) {
 		{"sept 2001 – jan 2002", Date{2001, 9}, Date{2002, 1}},
 		{"(2014)", Date{2014, 0}, Date{2014, 0}},
 		{"_December 2012_ - _July 2013_", Date{2012, 12}, Date{2013, 7}},
+		// As people write them.
+		{"2019-03 – 2021-11", Date{2019, 3}, Date{2021, 11}},
+		{"2019-03-15 - present", Date{2019, 3}, Date{}},
+		{"03/2019 - 11/2021", Date{2019, 3}, Date{2021, 11}},
+		{"Mar. 2019 – Sept 2019", Date{2019, 3}, Date{2019, 9}},
+		{"2015 -- 2017", Date{2015, 0}, Date{2017, 0}},
+		{"Mar 2021 --- Present", Date{2021, 3}, Date{}},
+		{"since 2019", Date{2019, 0}, Date{}},
+		{"Since March 2019", Date{2019, 3}, Date{}},
+		{"März 2019 – heute", Date{2019, 3}, Date{}},
+		{"janvier 2018 - Présent", Date{2018, 1}, Date{}},
+		{"Mar 2019", Date{2019, 3}, Date{2019, 3}},
 	} {
 		s, e, err := ParseRange(tc.in)
 		if err != nil || s != tc.start || e != tc.end {

@@ -3,6 +3,7 @@ package content
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -87,14 +88,36 @@ func FormatRange(start, end Date) string {
 	return start.String() + " – " + end.String()
 }
 
+// months are the month names read, in English, and in German, French and
+// Spanish where no name means another month in another of them.
 var months = map[string]int{
 	"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
 	"apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
 	"aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
 	"oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+	// German
+	"januar": 1, "februar": 2, "märz": 3, "mär": 3, "mai": 5, "juni": 6, "juli": 7,
+	"okt": 10, "oktober": 10, "dez": 12, "dezember": 12,
+	// French
+	"janv": 1, "janvier": 1, "févr": 2, "février": 2, "fév": 2, "mars": 3, "avr": 4, "avril": 4,
+	"juin": 6, "juil": 7, "juillet": 7, "août": 8, "septembre": 9, "octobre": 10,
+	"novembre": 11, "déc": 12, "décembre": 12,
+	// Spanish
+	"ene": 1, "enero": 1, "febrero": 2, "marzo": 3, "abr": 4, "abril": 4, "mayo": 5,
+	"junio": 6, "julio": 7, "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10,
+	"noviembre": 11, "dic": 12, "diciembre": 12,
 }
 
-var ongoing = map[string]bool{"present": true, "current": true, "now": true, "today": true}
+// ongoing are the words for an end that has not come.
+var ongoing = map[string]bool{
+	"present": true, "current": true, "now": true, "today": true, "ongoing": true,
+	"heute": true, "aktuell": true, "présent": true, "aujourd'hui": true, "actuel": true,
+	"presente": true, "actualidad": true, "hoy": true,
+}
+
+// numericMonth finds a month written in digits: 2019-03 (or 2019-03-15)
+// and 03/2019, which are read as Mar 2019.
+var numericMonth = regexp.MustCompile(`\b(?:(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?|(0?[1-9]|1[0-2])/(\d{4}))\b`)
 
 var errDateRange = errors.New("not a date range")
 
@@ -107,15 +130,31 @@ func ParseRange(s string) (start, end Date, err error) {
 	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
 		s = s[1 : len(s)-1]
 	}
+	s = numericMonth.ReplaceAllStringFunc(s, func(m string) string {
+		g := numericMonth.FindStringSubmatch(m)
+		y, mo := g[1], g[2]
+		if y == "" {
+			y, mo = g[4], g[3]
+		}
+		n, _ := strconv.Atoi(mo)
+		return time.Month(n).String()[:3] + " " + y
+	})
 	toks, err := dateTokens(s)
 	if err != nil {
 		return Date{}, Date{}, err
+	}
+	since := len(toks) > 0 && (toks[0] == "since" || toks[0] == "seit" || toks[0] == "depuis" || toks[0] == "desde")
+	if since {
+		toks = toks[1:]
 	}
 	start, rest, ok := readDate(toks)
 	if !ok || start.IsZero() {
 		return Date{}, Date{}, errDateRange
 	}
 	if len(rest) == 0 {
+		if since {
+			return start, Date{}, nil // "since 2019": ongoing
+		}
 		return start, start, nil // a single date: a range of one month or year
 	}
 	if rest[0] != "-" {
@@ -142,7 +181,9 @@ func dateTokens(s string) ([]string, error) {
 		case unicode.IsSpace(r) || strings.ContainsRune("*_,.", r):
 			i++
 		case strings.ContainsRune("-–—‒―−~", r):
-			toks = append(toks, "-")
+			if len(toks) == 0 || toks[len(toks)-1] != "-" { // "--" is one dash
+				toks = append(toks, "-")
+			}
 			i++
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			j := i

@@ -23,7 +23,8 @@ type Resume struct {
 	// Person is who the résumé is of, as JSON Resume's basics give it.
 	Person Person
 
-	fromJSON bool // Source is JSON Resume, not Markdown
+	fromJSON bool     // Source is JSON Resume, not Markdown
+	notes    []string // what the parser read but doubts, as FILE:LINE: reason
 }
 
 // Person is the résumé's owner.
