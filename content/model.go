@@ -20,8 +20,12 @@ type Resume struct {
 	Source []byte
 	// Name is the file it was read from, as messages name it.
 	Name string
-	// Person is who the résumé is of, as JSON Resume's basics give it.
+	// Person is who the résumé is of, as JSON Resume's basics or
+	// Markdown front matter give it.
 	Person Person
+	// Card is what the contact card's QR code holds: "url" (the default,
+	// when it is "") or "vcard".
+	Card string
 
 	fromJSON bool     // Source is JSON Resume, not Markdown
 	notes    []string // what the parser read but doubts, as FILE:LINE: reason
@@ -54,8 +58,14 @@ type Profile struct {
 	URL      string `json:"url,omitempty"`
 }
 
-// Title is the document's opening heading, or "" when it has none.
-func (r *Resume) Title() string { return r.About.Heading }
+// Title is the owner's name, else the document's opening heading, or ""
+// when it has neither.
+func (r *Resume) Title() string {
+	if r.Person.Name != "" {
+		return r.Person.Name
+	}
+	return r.About.Heading
+}
 
 // Role is one position: a "##" heading for the title followed by a
 // sub-heading naming the organisation and the date range.

@@ -49,6 +49,7 @@ func ParseNamed(name string, src []byte) (res *Resume, err error) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, &ParseError{File: name, Line: 1, Msg: "the document is empty"}
 	}
+	original := src
 	p := &parser{name: name, src: src, lines: lineStarts(src)}
 	if at := notText(src); at >= 0 {
 		msg := fmt.Sprintf("not UTF-8 text (byte %d)", at+1)
@@ -57,11 +58,16 @@ func ParseNamed(name string, src []byte) (res *Resume, err error) {
 		}
 		return nil, &ParseError{File: name, Line: p.lineAt(at), Msg: msg}
 	}
-	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
+	person, card, body, err := frontMatter(name, src)
+	if err != nil {
+		return nil, err
+	}
+	p.src, p.lines = body, lineStarts(body)
+	doc := goldmark.DefaultParser().Parse(text.NewReader(body))
 	if err := p.document(doc); err != nil {
 		return nil, err
 	}
-	p.res.Source, p.res.Name = src, name
+	p.res.Source, p.res.Name, p.res.Person, p.res.Card = original, name, person, card
 	return &p.res, nil
 }
 

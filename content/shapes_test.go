@@ -92,3 +92,33 @@ func TestMarkdownShapes(t *testing.T) {
 		})
 	}
 }
+
+func TestFrontMatter(t *testing.T) {
+	src := "---\nname: Ann Example\nlabel: \"Staff SRE\"   # the headline\nemail: ann@example.com\nurl: https://ann.example.com\nlocation: Leeds, UK\ncard: vcard\nprofiles:\n  - network: GitHub\n    username: annexample\n    url: https://github.com/annexample\n  - network: Mastodon\n    url: https://example.social/@ann\n---\n\n# About me\n\nI like boring systems.\n\n## SRE\n#### Northwind (2019 - Present)\n\n- x\n"
+	r, err := ParseNamed("cv.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Person
+	if p.Name != "Ann Example" || p.Label != "Staff SRE" || p.Email != "ann@example.com" || p.URL != "https://ann.example.com" ||
+		p.Location.City != "Leeds, UK" || r.Card != "vcard" || len(p.Profiles) != 2 || p.Profiles[1].URL != "https://example.social/@ann" {
+		t.Errorf("person %+v, card %q", p, r.Card)
+	}
+	if r.Title() != "Ann Example" || r.About.Heading != "About me" || len(r.Roles) != 1 || r.Roles[0].Line != 20 {
+		t.Errorf("title %q, about %q, roles %+v", r.Title(), r.About.Heading, r.Roles)
+	}
+	if string(r.Markdown()) != src {
+		t.Error("the Markdown export is not the document as written")
+	}
+	for _, tc := range []struct{ src, want string }{
+		{"---\nname: A\nemial: a@b\n---\n# A\n", "cv.md:3: front matter: unknown key \"emial\""},
+		{"---\nname: A\n", "cv.md:1: front matter starts with --- but no --- line ends it"},
+		{"---\ncard: qr\n---\n", "cv.md:2: front matter: card is url or vcard, not \"qr\""},
+		{"---\nname A\n---\n", "cv.md:2: front matter: want \"key: value\", not \"name A\""},
+		{"---\nprofiles:\n  - site: x\n---\n", "cv.md:3: front matter: unknown profile key \"site\""},
+	} {
+		if _, err := ParseNamed("cv.md", []byte(tc.src)); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %s", tc.src, err, tc.want)
+		}
+	}
+}

@@ -49,7 +49,11 @@ func (m Model) buildHelp() []string {
 		keys = nil
 		var all []key.Binding
 		for _, col := range m.keys.FullHelp() {
-			all = append(all, col...)
+			for _, b := range col {
+				if b.Enabled() {
+					all = append(all, b)
+				}
+			}
 		}
 		kw := 0
 		for _, b := range all {

@@ -50,14 +50,14 @@ func (m Model) updateDemo(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.gen != m.demo.gen || !m.demo.touring {
 			return m, nil
 		}
-		m.demo.stepN = (m.demo.stepN + 1) % (len(m.doc.Roles) + 2)
+		m.demo.stepN = (m.demo.stepN + 1) % (len(m.doc.Roles) + 3)
 	}
 	m = m.tourStep()
 	return m, m.demo.next()
 }
 
 // tourStep shows step n of the tour: about, then each role, then the
-// timeline.
+// timeline, then the contact card, for passers-by to scan.
 func (m Model) tourStep() Model {
 	n := m.demo.stepN
 	m.reader, m.search, m.detail = false, search{}, pager{}
@@ -66,8 +66,10 @@ func (m Model) tourStep() Model {
 		m.page = pageAbout
 	case n <= len(m.doc.Roles):
 		m.page, m.sel, m.focus, m.detailOpen = pageRoles, n-1, focusList, !m.wide()
-	default:
+	case n == len(m.doc.Roles)+1:
 		m.page = pageTimeline
+	default:
+		m.page = pageCard
 	}
 	return m
 }

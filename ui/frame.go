@@ -39,6 +39,7 @@ const (
 	slotTimeline
 	slotListNeeds
 	slotHelp
+	slotCard
 )
 
 // cached returns the piece s of the layout at width from the renderer,
@@ -60,6 +61,8 @@ func sizeOf(v any) int {
 			n += len(s)
 		}
 		return n
+	case *cardLayout:
+		return sizeOf(v.lines) + len(v.payload)
 	case *timeline:
 		n := 128 + len(v.axis) + len(v.ticks) + 8*3*len(v.lane)
 		for _, l := range v.lanes {
@@ -118,28 +121,37 @@ func (m Model) headerParts() (left, tabs string) {
 	if m.doc.Title() == "" {
 		title = st.Title.Render("Résumé")
 	}
-	tabs = m.tabs()
-	if months > 0 {
-		span := st.Dim.Render(" · " + start.String() + " – " + end.String() + " · " + content.FormatMonths(months))
-		if m.width-lipgloss.Width(title+span)-lipgloss.Width(tabs) >= 2 {
-			return title + span, tabs
-		}
+	label, span := "", ""
+	if l := m.doc.Person.Label; l != "" { // the owner's headline
+		label = st.Accent.Render(" — " + printable(l))
 	}
-	if m.width-lipgloss.Width(title)-lipgloss.Width(tabs) >= 2 {
-		return title, tabs
+	if months > 0 {
+		span = st.Dim.Render(" · " + start.String() + " – " + end.String() + " · " + content.FormatMonths(months))
+	}
+	tabs = m.tabs()
+	// The most that fits beside the tabs: the headline before the span.
+	for _, l := range []string{title + label + span, title + label, title + span, title} {
+		if m.width-lipgloss.Width(l)-lipgloss.Width(tabs) >= 2 {
+			return l, tabs
+		}
 	}
 	return title, ""
 }
 
-// tabPages are the pages the header's tabs name, in order.
-func tabPages() []struct {
+// tabPages are the pages the header's tabs name, in order: the card's
+// only when the résumé says how to get in touch.
+func (m Model) tabPages() []struct {
 	p    page
 	name string
 } {
-	return []struct {
+	tabs := []struct {
 		p    page
 		name string
-	}{{pageRoles, "roles"}, {pageTimeline, "timeline"}, {pageAbout, "about"}, {pageHelp, "help"}}
+	}{{pageRoles, "roles"}, {pageTimeline, "timeline"}, {pageAbout, "about"}, {pageCard, "card"}, {pageHelp, "help"}}
+	if !m.hasCard() {
+		tabs = append(tabs[:3], tabs[4])
+	}
+	return tabs
 }
 
 // tabs names the pages, the current one in brackets so that it shows
@@ -147,7 +159,7 @@ func tabPages() []struct {
 func (m Model) tabs() string {
 	st := m.styles
 	var parts []string
-	for _, t := range tabPages() {
+	for _, t := range m.tabPages() {
 		if t.p == m.page {
 			parts = append(parts, st.Selected.Render("["+t.name+"]"))
 		} else {
@@ -164,7 +176,7 @@ func (m Model) clickTab(x int) Model {
 		return m
 	}
 	at := m.width - lipgloss.Width(tabs)
-	for _, t := range tabPages() {
+	for _, t := range m.tabPages() {
 		w := len(t.name) + 2
 		if x >= at && x < at+w {
 			return m.open(t.p)
@@ -225,6 +237,8 @@ func (m Model) footerKeys() []key.Binding {
 		return []key.Binding{help("←/→", "select"), help("enter", "open"), back, k.Help}
 	case m.page == pageAbout && m.search.query != "":
 		return []key.Binding{k.Next, help("↑/↓", "scroll"), back, k.Search}
+	case m.page == pageCard:
+		return []key.Binding{k.Copy, back, k.About, k.Help}
 	case m.page == pageAbout || m.page == pageHelp:
 		return []key.Binding{help("↑/↓", "scroll"), back, k.Timeline, k.Search}
 	case m.search.query != "":

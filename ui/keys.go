@@ -6,11 +6,23 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// defaultKeys is the default key map, built once and shared.
-var defaultKeys = sync.OnceValue(func() *KeyMap {
-	k := DefaultKeyMap()
-	return &k
-})
+// defaultKeys is the default key map, built once and shared; and the
+// same without the card's keys, for a résumé with no contact details.
+var (
+	defaultKeys = sync.OnceValue(func() *KeyMap {
+		k := DefaultKeyMap()
+		return &k
+	})
+	defaultKeysNoCard = sync.OnceValue(func() *KeyMap { return withoutCard(defaultKeys()) })
+)
+
+// withoutCard is k with the card's keys off: not matched, not listed.
+func withoutCard(k *KeyMap) *KeyMap {
+	c := *k
+	c.Card.SetEnabled(false)
+	c.Copy.SetEnabled(false)
+	return &c
+}
 
 // KeyMap is every key the browser answers to: no key is matched
 // anywhere but through it, and the help view shows all of it.
@@ -25,6 +37,7 @@ type KeyMap struct {
 	About, Search         key.Binding
 	Next, Prev            key.Binding
 	Reader, Help          key.Binding
+	Card, Copy            key.Binding
 	Quit, ForceQuit       key.Binding
 
 	// In the timeline, where ← and → walk the bars.
@@ -61,6 +74,8 @@ func DefaultKeyMap() KeyMap {
 		Prev:      b([]string{"N"}, "N", "previous match"),
 		Reader:    b([]string{"r"}, "r", "reader mode"),
 		Help:      b([]string{"?"}, "?", "help"),
+		Card:      b([]string{"c"}, "c", "contact card"),
+		Copy:      b([]string{"y"}, "y", "card: copy the email"),
 		Quit:      b([]string{"q"}, "q", "quit"),
 		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 
@@ -88,7 +103,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.First, k.Last, k.Jump, k.Open, k.Back, k.Focus},
 		{k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Search, k.Next, k.Prev},
-		{k.Timeline, k.About, k.Reader, k.Help, k.Quit, k.ForceQuit, k.BarPrev, k.BarNext},
+		{k.Timeline, k.About, k.Card, k.Copy, k.Reader, k.Help, k.Quit, k.ForceQuit, k.BarPrev, k.BarNext},
 		{k.SearchAccept, k.SearchCancel, k.SearchUp, k.SearchDown, k.SearchDelete, k.SearchDeleteWord, k.SearchClear},
 	}
 }

@@ -33,6 +33,9 @@ func TestHelpFitsNarrowWindows(t *testing.T) {
 		}
 		for _, b := range m.keys.FullHelp() {
 			for _, k := range b {
+				if !k.Enabled() {
+					continue // the card's keys, with no card
+				}
 				h := k.Help()
 				if !strings.Contains(seen, h.Key) || !strings.Contains(seen, h.Desc) {
 					t.Errorf("%dx%d: the help never shows %q %q", size[0], size[1], h.Key, h.Desc)
@@ -223,5 +226,22 @@ func TestEachPageKeepsItsPlace(t *testing.T) {
 	m = drive(m, 80, 16, "esc")
 	if m.page != pageRoles || m.detail.off != detail || detail == 0 {
 		t.Errorf("back in the detail: page %v, offset %d, was %d", m.page, m.detail.off, detail)
+	}
+}
+
+// TestHeaderCarriesTheOwner: front matter's name and headline head every
+// screen; the seed, which has none, keeps its header.
+func TestHeaderCarriesTheOwner(t *testing.T) {
+	doc, err := content.Parse([]byte("---\nname: Ann Example\nlabel: Staff SRE\n---\n\n# About\n\n## SRE\n#### Acme (2019 - Present)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := drive(New(doc, WithClock(clock)), 100, 20)
+	if h := strings.Split(screenOf(m), "\n")[0]; !strings.HasPrefix(h, "Ann Example — Staff SRE · 2019 – Present") {
+		t.Errorf("header %q", h)
+	}
+	m = drive(New(doc, WithClock(clock)), 50, 20)
+	if h := strings.Split(screenOf(m), "\n")[0]; !strings.HasPrefix(h, "Ann Example") || !strings.Contains(h, "[roles]") {
+		t.Errorf("narrow header %q", h)
 	}
 }

@@ -33,6 +33,7 @@ type viewKey struct {
 	reader        bool
 	typing        bool
 	query         string
+	copied        bool
 	demoOn        bool
 	touring       bool
 	tourStep      int
@@ -46,7 +47,7 @@ func (m Model) viewKey() viewKey {
 		page:  m.page, back: m.back, sel: m.sel, listTop: m.listTop, focus: m.focus,
 		detailOpen: m.detailOpen, detail: m.detail, about: m.about, help: m.help, read: m.read, reader: m.reader,
 		typing: m.search.typing, query: m.search.query,
-		demoOn: m.demo.on, touring: m.demo.touring, tourStep: m.demo.stepN,
+		copied: m.copied, demoOn: m.demo.on, touring: m.demo.touring, tourStep: m.demo.stepN,
 	}
 }
 

@@ -26,6 +26,7 @@ const (
 	pageAbout
 	pageTimeline
 	pageHelp
+	pageCard
 )
 
 type focus int
@@ -57,6 +58,7 @@ type Model struct {
 
 	search search
 	demo   demo
+	copied bool // the card said it copied the contact
 
 	hay      []string  // each role's searchable text, and the about page's
 	renderer *Renderer // shared by every session of a server
@@ -74,6 +76,13 @@ func New(doc *content.Resume, opts ...Option) Model {
 	}
 	if m.palettes == nil {
 		m.palettes = defaultPalettes()
+	}
+	if !m.hasCard() {
+		if m.keys == defaultKeys() {
+			m.keys = defaultKeysNoCard()
+		} else {
+			m.keys = withoutCard(m.keys)
+		}
 	}
 	if m.renderer == nil {
 		m.renderer = NewRenderer(1 << 20)
@@ -149,6 +158,7 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	if m.search.typing {
 		return m.updateSearch(msg), nil
 	}
+	m.copied = false // the card's "copied" lasts until the next key
 	if match(msg, k.Quit) {
 		if m.demo.on {
 			return m, nil
@@ -176,6 +186,10 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.open(pageTimeline), nil
 	case match(msg, k.About):
 		return m.open(pageAbout), nil
+	case match(msg, k.Card):
+		return m.open(pageCard), nil
+	case match(msg, k.Copy) && m.page == pageCard:
+		return m.copyContact()
 	case match(msg, k.Search):
 		m.page = pageRoles
 		m = m.startSearch()
@@ -187,7 +201,7 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch m.page {
 	case pageTimeline:
 		return m.updateTimeline(msg), nil
-	case pageAbout, pageHelp:
+	case pageAbout, pageHelp, pageCard:
 		if match(msg, k.Back) {
 			m.page = pageRoles
 			return m, nil
@@ -264,6 +278,11 @@ func (m Model) render() string {
 		body = m.timelineLines()
 	case pageHelp:
 		body = m.help.View(m.helpLines(), m.bodyHeight())
+	case pageCard:
+		body = m.card().lines
+		if m.copied {
+			body = append(body, "", "  "+m.styles.Accent.Render("Copied — if your terminal allows it."))
+		}
 	default:
 		body = m.rolesLines()
 	}
