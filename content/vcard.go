@@ -1,6 +1,9 @@
 package content
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // VCard is the owner's contact card as vCard 4.0 (RFC 6350), lines ending
 // in CR LF, or "" when the résumé names nobody.
@@ -60,4 +63,29 @@ func (r *Resume) CardURL() string {
 		return "mailto:" + p.Email
 	}
 	return ""
+}
+
+// Contact is the owner's details as plain lines: the name, the headline,
+// then a line for each way to get in touch.
+func (r *Resume) Contact() []string {
+	p := r.Person
+	var out []string
+	if t := r.Title(); t != "" {
+		out = append(out, t)
+	}
+	if p.Label != "" {
+		out = append(out, p.Label)
+	}
+	field := func(name, value string) {
+		if value != "" {
+			out = append(out, fmt.Sprintf("%-9s%s", name, value))
+		}
+	}
+	field("email", p.Email)
+	field("phone", p.Phone)
+	field("web", p.URL)
+	for _, pr := range p.Profiles {
+		field(strings.ToLower(pr.Network), firstNonEmpty(pr.URL, pr.Username))
+	}
+	return out
 }

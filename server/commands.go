@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/resume-ssh/resume/content"
+	"github.com/resume-ssh/resume/ui"
 )
 
 // commandHelp is what `ssh HOST help` prints.
@@ -15,20 +16,22 @@ const commandHelp = `Commands (ssh HOST COMMAND):
   json                   the résumé in the JSON Resume schema
   markdown, md           the résumé as its author wrote it
   text, txt [--width N]  plain text wrapped at N columns (default 80)
+  vcard                  the owner's contact card as vCard 4.0
+  card                   the contact card, with its QR code on a terminal (ssh -t)
   help                   this list
   version                the server's version
 `
 
 // command runs one exec command and returns its exit status. Nothing is
 // ever executed: these are the only commands there are.
-func (s *Server) command(args []string, out, errOut io.Writer) int {
+func (s *Server) command(args []string, out, errOut io.Writer, pty bool) int {
 	name, args := args[0], args[1:]
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(errOut, format+"\n", a...)
 		return 2
 	}
 	switch name {
-	case "json", "markdown", "md", "help", "version":
+	case "json", "markdown", "md", "help", "version", "vcard", "card":
 		if len(args) > 0 {
 			return usage("%s takes no arguments; try \"help\"", name)
 		}
@@ -62,10 +65,40 @@ func (s *Server) command(args []string, out, errOut io.Writer) int {
 			return usage("%s: --width must be between %d and %d, not %d", name, content.MinWidth, content.MaxWidth, *width)
 		}
 		_, _ = io.WriteString(out, s.doc.Text(*width, s.cfg.Now()))
+	case "vcard":
+		v := s.doc.VCard()
+		if v == "" {
+			fmt.Fprintln(errOut, "this résumé names nobody: it has no contact card")
+			return 1
+		}
+		_, _ = io.WriteString(out, v)
+	case "card":
+		return s.card(out, errOut, pty)
 	case "help":
 		_, _ = io.WriteString(out, commandHelp)
 	case "version":
 		_, _ = io.WriteString(out, "resume "+s.cfg.Version+"\n")
 	}
+	return 0
+}
+
+// card writes the contact card: its details, then on a terminal the QR
+// code in half blocks, and without one (ssh -T, a pipe) the URL alone.
+func (s *Server) card(out, errOut io.Writer, pty bool) int {
+	lines := s.doc.Contact()
+	url := s.doc.CardURL()
+	if url == "" {
+		fmt.Fprintln(errOut, "this résumé gives no way to get in touch: it has no contact card")
+		return 1
+	}
+	nl := "\n"
+	if pty {
+		nl = "\r\n" // the client's terminal is raw
+		if qr, err := ui.QR(s.doc.CardPayload()); err == nil {
+			lines = append(append(lines, ""), qr...)
+		}
+	}
+	lines = append(lines, "", url)
+	_, _ = io.WriteString(out, strings.Join(lines, nl)+nl)
 	return 0
 }

@@ -132,7 +132,8 @@ func (s *Server) dispatch(sess *session) {
 	ss := sess.ssh
 	switch kindOf(ss) {
 	case kindCommand:
-		sess.status = s.command(ss.Command(), &sess.out, ss.Stderr())
+		_, _, pty := ss.Pty()
+		sess.status = s.command(ss.Command(), &sess.out, ss.Stderr(), pty)
 	case kindBrowser:
 		pty, _, _ := ss.Pty()
 		sess.status = s.browse(sess, pty, sess.conn)

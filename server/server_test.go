@@ -61,11 +61,17 @@ type testServer struct {
 // middleware, if any, runs inside recovery, just before dispatch.
 func startServer(t testing.TB, cfg Config, mw ...middleware) *testServer {
 	t.Helper()
+	return startServerDoc(t, cfg, content.Default(), mw...)
+}
+
+// startServerDoc serves doc.
+func startServerDoc(t testing.TB, cfg Config, doc *content.Resume, mw ...middleware) *testServer {
+	t.Helper()
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return now }
 	}
 	logs := &logBuf{}
-	srv, err := New(cfg, content.Default(), log.NewWithOptions(logs, log.Options{Level: log.DebugLevel}))
+	srv, err := New(cfg, doc, log.NewWithOptions(logs, log.Options{Level: log.DebugLevel}))
 	if err != nil {
 		t.Fatal(err)
 	}

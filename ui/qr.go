@@ -69,3 +69,13 @@ func qrLines(grid [][]bool) []string {
 	}
 	return out
 }
+
+// QR is payload's QR code drawn with half blocks in black on white, as
+// the card draws it, for a terminal that shows colours.
+func QR(payload string) ([]string, error) {
+	grid, err := qrMatrix(payload)
+	if err != nil {
+		return nil, err
+	}
+	return qrLines(grid), nil
+}
