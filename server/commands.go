@@ -26,6 +26,7 @@ const commandHelp = `Commands (ssh HOST COMMAND):
 // ever executed: these are the only commands there are.
 func (s *Server) command(args []string, out, errOut io.Writer, pty bool) int {
 	name, args := args[0], args[1:]
+	doc := s.doc() // one version of the document for the whole command
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(errOut, format+"\n", a...)
 		return 2
@@ -42,14 +43,14 @@ func (s *Server) command(args []string, out, errOut io.Writer, pty bool) int {
 	}
 	switch name {
 	case "json":
-		js, err := s.json()
+		js, err := s.docs.Load().json()
 		if err != nil {
 			fmt.Fprintln(errOut, "internal error")
 			return 1
 		}
 		_, _ = out.Write(js)
 	case "markdown", "md":
-		_, _ = out.Write(s.doc.Markdown())
+		_, _ = out.Write(doc.Markdown())
 	case "text", "txt":
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
@@ -64,16 +65,16 @@ func (s *Server) command(args []string, out, errOut io.Writer, pty bool) int {
 		case *width < content.MinWidth || *width > content.MaxWidth:
 			return usage("%s: --width must be between %d and %d, not %d", name, content.MinWidth, content.MaxWidth, *width)
 		}
-		_, _ = io.WriteString(out, s.doc.Text(*width, s.cfg.Now()))
+		_, _ = io.WriteString(out, doc.Text(*width, s.cfg.Now()))
 	case "vcard":
-		v := s.doc.VCard()
+		v := doc.VCard()
 		if v == "" {
 			fmt.Fprintln(errOut, "this résumé names nobody: it has no contact card")
 			return 1
 		}
 		_, _ = io.WriteString(out, v)
 	case "card":
-		return s.card(out, errOut, pty)
+		return card(doc, out, errOut, pty)
 	case "help":
 		_, _ = io.WriteString(out, commandHelp)
 	case "version":
@@ -84,9 +85,9 @@ func (s *Server) command(args []string, out, errOut io.Writer, pty bool) int {
 
 // card writes the contact card: its details, then on a terminal the QR
 // code in half blocks, and without one (ssh -T, a pipe) the URL alone.
-func (s *Server) card(out, errOut io.Writer, pty bool) int {
-	lines := s.doc.Contact()
-	url := s.doc.CardURL()
+func card(doc *content.Resume, out, errOut io.Writer, pty bool) int {
+	lines := doc.Contact()
+	url := doc.CardURL()
 	if url == "" {
 		fmt.Fprintln(errOut, "this résumé gives no way to get in touch: it has no contact card")
 		return 1
@@ -94,7 +95,7 @@ func (s *Server) card(out, errOut io.Writer, pty bool) int {
 	nl := "\n"
 	if pty {
 		nl = "\r\n" // the client's terminal is raw
-		if qr, err := ui.QR(s.doc.CardPayload()); err == nil {
+		if qr, err := ui.QR(doc.CardPayload()); err == nil {
 			lines = append(append(lines, ""), qr...)
 		}
 	}

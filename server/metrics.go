@@ -20,8 +20,9 @@ type metrics struct {
 	handshakes prometheus.Counter     // failed handshakes
 	penalties  *prometheus.CounterVec // by reason
 	bytes      prometheus.Counter
-	overran    prometheus.Counter // browser steps that overran their bound
-	leaked     prometheus.Gauge   // abandoned steps not yet returned
+	overran    prometheus.Counter     // browser steps that overran their bound
+	leaked     prometheus.Gauge       // abandoned steps not yet returned
+	reloads    *prometheus.CounterVec // by result: ok, error
 }
 
 // The kinds of session, as resume_sessions_total counts them.
@@ -64,6 +65,9 @@ func newMetrics(lim *limiter) *metrics {
 		overran: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "resume_browser_steps_overran_total", Help: "Browser steps (an update and its screen) that ran past the step timeout; each ended its session.",
 		}),
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "resume_document_reloads_total", Help: "Reloads of the résumé file, by result (ok, error: the last good one is kept).",
+		}, []string{"result"}),
 		leaked: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "resume_browser_steps_leaked", Help: "Goroutines of abandoned browser steps that have not returned.",
 		}),
@@ -77,7 +81,7 @@ func newMetrics(lim *limiter) *metrics {
 			return float64([]int{kex, login}[p])
 		})
 	}
-	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked,
+	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked, m.reloads,
 		waiting(phaseKex, "kex"), waiting(phaseLogin, "login"),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

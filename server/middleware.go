@@ -138,7 +138,7 @@ func (s *Server) dispatch(sess *session) {
 		pty, _, _ := ss.Pty()
 		sess.status = s.browse(sess, pty, sess.conn)
 	default:
-		_, _ = io.WriteString(&sess.out, s.doc.Text(80, s.cfg.Now()))
+		_, _ = io.WriteString(&sess.out, s.doc().Text(80, s.cfg.Now()))
 	}
 }
 

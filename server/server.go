@@ -133,8 +133,7 @@ const (
 // Server serves one résumé over SSH. Create it with New.
 type Server struct {
 	cfg     Config
-	doc     *content.Resume
-	json    func() ([]byte, error) // the document's JSON export, made once
+	docs    atomic.Pointer[document] // what new sessions are served
 	log     *log.Logger
 	ssh     *ssh.Server
 	lim     *limiter
@@ -177,7 +176,7 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		logger = log.New(nil)
 	}
 	s := &Server{
-		cfg: cfg, doc: doc, json: sync.OnceValues(doc.JSON), log: logger.WithPrefix("ssh"),
+		cfg: cfg, log: logger.WithPrefix("ssh"),
 		sessions: map[*session]struct{}{}, lim: newLimiter(cfg.Limits, cfg.Now),
 		reclaim: newReclaimer(),
 	}
@@ -186,7 +185,10 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	s.unsupported = &unsupportedOnce{report: func(kind string) {
 		s.log.Warn("the browser returned a command the server cannot carry out; it is ignored", "kind", kind)
 	}}
-	s.browser = func(opts ...ui.Option) tea.Model { return ui.New(doc, append(opts, ui.WithRenderer(s.renderer))...) }
+	s.docs.Store(newDocument(doc))
+	s.browser = func(opts ...ui.Option) tea.Model {
+		return ui.New(s.doc(), append(opts, ui.WithRenderer(s.renderer))...)
+	}
 	s.handler = chain(s.dispatch, s.recovery, s.accounting)
 	s.guard = &guard{bound: cfg.StepTimeout, log: s.log, overran: s.metrics.overran, leaked: s.metrics.leaked}
 	if len(cfg.ProxyProtocolFrom) > 0 {

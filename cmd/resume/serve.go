@@ -121,6 +121,21 @@ func (o *serveOptions) run(e *env) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.doc != "" {
+		// The file is reloaded when it changes and on SIGHUP, until the
+		// server stops.
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		watched := make(chan error, 1)
+		go func() { watched <- srv.Watch(ctx, o.doc, hup) }()
+		defer func() {
+			stop()
+			if err := <-watched; err != nil {
+				logger.Warn("watching the résumé", "err", err)
+			}
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {
