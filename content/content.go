@@ -4,13 +4,31 @@
 package content
 
 import (
-	_ "embed"
+	"embed"
+	"io/fs"
 	"sync"
 	"time"
 )
 
-//go:embed resume.md
-var embedded []byte
+// The embedded résumé: resume.md, or a resume.json put in its place
+// (which wins when both are there).
+//
+//go:embed resume.*
+var embeddedFiles embed.FS
+
+// embeddedDoc is the embedded document's name and text.
+func embeddedDoc() (string, []byte) { return pick(embeddedFiles) }
+
+// pick is the résumé in files: resume.json when there is one, else
+// resume.md.
+func pick(files fs.FS) (string, []byte) {
+	for _, name := range []string{"resume.json", "resume.md"} {
+		if b, err := fs.ReadFile(files, name); err == nil {
+			return name, b
+		}
+	}
+	return "resume.md", nil
+}
 
 // Default is the parsed embedded document. A test guarantees that it
 // parses, so Default never fails at run time.
@@ -18,9 +36,10 @@ var embedded []byte
 func Default() *Resume { return defaultResume() }
 
 var defaultResume = sync.OnceValue(func() *Resume {
-	r, err := Parse(embedded)
+	name, src := embeddedDoc()
+	r, err := ParseAny(name, src)
 	if err != nil {
-		panic("content: embedded resume.md does not parse: " + err.Error())
+		panic("content: the embedded " + name + " does not parse: " + err.Error())
 	}
 	return r
 })

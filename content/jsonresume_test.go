@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func readJSON(t *testing.T, name string) *Resume {
@@ -174,5 +175,22 @@ func TestNoRolesIsAWarning(t *testing.T) {
 	}
 	if got := r.Summary(now); got != "cv.md: 0 roles, 0 sections" {
 		t.Errorf("summary: %q", got)
+	}
+}
+
+// TestEmbeddedJSON: a resume.json put beside (or in place of) the
+// embedded resume.md is the one built in.
+func TestEmbeddedJSON(t *testing.T) {
+	src, err := os.ReadFile("testdata/json/full.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, b := pick(fstest.MapFS{"resume.md": {Data: []byte("# Seed\n")}, "resume.json": {Data: src}})
+	r, err := ParseAny(name, b)
+	if err != nil || name != "resume.json" || r.Title() != "Ann Example" || len(r.Roles) != 3 {
+		t.Errorf("picked %s: %v", name, err)
+	}
+	if name, _ := pick(fstest.MapFS{"resume.md": {Data: []byte("# Seed\n")}}); name != "resume.md" {
+		t.Errorf("picked %s without a resume.json", name)
 	}
 }

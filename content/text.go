@@ -33,8 +33,17 @@ func (r *Resume) Text(width int, now time.Time) string {
 	if r.About.Heading != "" {
 		w.heading(r.About.Heading, '=')
 	}
-	if r.Person.Label != "" {
-		w.para(r.Person.Label, "", "")
+	if c := r.Contact(); len(c) > 0 {
+		// The name is the heading when the document has none of its own.
+		if r.About.Heading == "" && r.Person.Name != "" {
+			w.heading(r.Person.Name, '=')
+		}
+		for _, l := range c {
+			if l != r.Title() {
+				w.para(l, "", "")
+			}
+		}
+		w.gap()
 	}
 	w.blocks(r.About.Blocks)
 	next := 0

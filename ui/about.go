@@ -26,6 +26,11 @@ func (m Model) aboutLines() []string {
 		if l := m.doc.Person.Label; l != "" { // the owner's headline
 			out = append(out, wrapRuns(runs(content.Text{{Text: l, Emph: true}}, m.search.query), w, "", st)...)
 		}
+		for _, l := range m.doc.Contact() { // and how to reach them
+			if l != m.doc.Title() && l != m.doc.Person.Label {
+				out = append(out, wrapRuns(runs(content.Text{{Text: l}}, m.search.query), w, "", withBase(st, st.Dim))...)
+			}
+		}
 		out = append(out, m.blockLines(m.doc.About.Blocks, w)...)
 		for _, s := range m.doc.Sections {
 			out = append(out, "")

@@ -124,6 +124,36 @@ func (m Model) copyContact() (Model, tea.Cmd) {
 	return m, tea.SetClipboard(what)
 }
 
+// copyLink copies the selected role's first link.
+func (m Model) copyLink() (Model, tea.Cmd) {
+	if len(m.doc.Roles) == 0 {
+		return m, nil
+	}
+	r := m.doc.Roles[m.sel]
+	var texts []content.Text
+	var walk func([]content.Item)
+	walk = func(items []content.Item) {
+		for _, it := range items {
+			texts = append(texts, it.Text)
+			walk(it.Items)
+		}
+	}
+	walk(r.Highlights)
+	for _, b := range r.Notes {
+		texts = append(texts, b.Text)
+		walk(b.Items)
+	}
+	for _, t := range texts {
+		for _, s := range t {
+			if s.URL != "" {
+				m.copied = true
+				return m, tea.SetClipboard(s.URL)
+			}
+		}
+	}
+	return m, nil
+}
+
 func firstOf(s ...string) string {
 	for _, x := range s {
 		if x != "" {

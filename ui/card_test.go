@@ -152,3 +152,19 @@ func TestCardCopiesAndShows(t *testing.T) {
 }
 
 func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+// TestCopyARolesLink: y on a role copies its first link.
+func TestCopyARolesLink(t *testing.T) {
+	doc, err := content.Parse([]byte("---\nemail: a@example.com\n---\n\n# Me\n\n## SRE\n#### Acme (2019 - Present)\n\n- Wrote [the runbook](https://example.com/runbook)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := drive(New(doc, WithClock(clock)), 100, 20)
+	next, cmd := m.Update(press("y"))
+	if cmd == nil || !strings.Contains(lastLine(next.(Model)), "Copied") {
+		t.Fatalf("y on a role: no copy:\n%s", screenOf(next.(Model)))
+	}
+	if got := fmt.Sprint(cmd()); !strings.Contains(got, "https://example.com/runbook") {
+		t.Errorf("copied %q", got)
+	}
+}

@@ -213,6 +213,9 @@ func (m Model) footer() string {
 		return st.Accent.Render("demo tour") + st.Dim.Render(" · any key explores · ") + end
 	}
 	prefix := ""
+	if m.copied && m.page != pageCard {
+		prefix = st.Accent.Render("Copied — if your terminal allows it. ")
+	}
 	if m.search.query != "" && m.page == pageRoles {
 		prefix = st.Dim.Render("“" + m.search.query + "” ")
 	}

@@ -75,7 +75,7 @@ func DefaultKeyMap() KeyMap {
 		Reader:    b([]string{"r"}, "r", "reader mode"),
 		Help:      b([]string{"?"}, "?", "help"),
 		Card:      b([]string{"c"}, "c", "contact card"),
-		Copy:      b([]string{"y"}, "y", "card: copy the email"),
+		Copy:      b([]string{"y"}, "y", "copy the email (card) or the role's link"),
 		Quit:      b([]string{"q"}, "q", "quit"),
 		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 

@@ -190,6 +190,8 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.open(pageCard), nil
 	case match(msg, k.Copy) && m.page == pageCard:
 		return m.copyContact()
+	case match(msg, k.Copy) && m.page == pageRoles:
+		return m.copyLink()
 	case match(msg, k.Search):
 		m.page = pageRoles
 		m = m.startSearch()
