@@ -168,3 +168,22 @@ func TestCopyARolesLink(t *testing.T) {
 		t.Errorf("copied %q", got)
 	}
 }
+
+// TestTourShowsTheCard: each round of the booth's tour shows the card, for
+// passers-by to scan; a résumé with no card has no such step.
+func TestTourShowsTheCard(t *testing.T) {
+	pages := func(m Model) map[page]bool {
+		seen := map[page]bool{}
+		for n := range m.tourLen() {
+			m.demo.stepN = n
+			seen[m.tourStep().page] = true
+		}
+		return seen
+	}
+	if seen := pages(cardModel(t, false, 100, 30)); !seen[pageCard] || !seen[pageTimeline] {
+		t.Errorf("the tour with a card showed %v", seen)
+	}
+	if seen := pages(drive(New(content.Default(), WithClock(clock), WithDemo(true)), 100, 30)); seen[pageCard] {
+		t.Error("the seed's tour shows a card it does not have")
+	}
+}

@@ -50,10 +50,19 @@ func (m Model) updateDemo(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.gen != m.demo.gen || !m.demo.touring {
 			return m, nil
 		}
-		m.demo.stepN = (m.demo.stepN + 1) % (len(m.doc.Roles) + 3)
+		m.demo.stepN = (m.demo.stepN + 1) % m.tourLen()
 	}
 	m = m.tourStep()
 	return m, m.demo.next()
+}
+
+// tourLen is how many steps the tour has: about, each role, the
+// timeline, and the card when there is one.
+func (m Model) tourLen() int {
+	if m.hasCard() {
+		return len(m.doc.Roles) + 3
+	}
+	return len(m.doc.Roles) + 2
 }
 
 // tourStep shows step n of the tour: about, then each role, then the
