@@ -54,60 +54,81 @@ func (s *Server) serveSSH(ss ssh.Session) {
 }
 
 // accounting admits a session past the caps and accounts for it from its
-// start to its exit status.
+// start to its exit status. Its work is in begin and finish, so that the
+// frame that stays on the stack for the whole session is small: every
+// session's goroutine keeps its stack as deep as it has been.
 func (s *Server) accounting(next handler) handler {
 	return func(sess *session) {
-		ss, key := sess.ssh, sess.conn.key
-		if !s.track(sess) {
-			fmt.Fprint(ss.Stderr(), "the server is restarting — please reconnect\r\n")
-			_ = ss.Exit(1)
+		if !s.begin(sess) {
 			return
 		}
 		defer s.untrack(sess)
-		if why := s.lim.startSession(key); why != "" {
-			s.log.Info("session refused", "id", sess.id, "remote", ss.RemoteAddr().String(), "reason", why)
-			s.metrics.refused.WithLabelValues(why).Inc()
-			fmt.Fprint(ss.Stderr(), refusedMessage[why]+"\r\n")
-			_ = ss.Exit(1)
-			return
-		}
-		_, _, open := s.lim.counts()
-		s.reclaim.opened(open)
-		pty, _, isPty := ss.Pty()
-		term, window := "", ""
-		if isPty {
-			term = pty.Term
-			window = fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height)
-		}
-		s.metrics.sessions.WithLabelValues(kindOf(ss)).Inc()
-		s.metrics.active.Inc()
-		s.log.Info("session start", "id", sess.id, "remote", ss.RemoteAddr().String(),
-			"user", sanitize(ss.User()), "term", sanitize(term), "window", window,
-			"command", sanitize(strings.Join(ss.Command(), " ")))
-
 		next(sess)
-
-		sess.end(reasonDone)
-		took := time.Since(sess.start)
-		// Counted before the gauge drops, so that a scrape that sees the
-		// session gone also sees how it ended.
-		s.metrics.ended.WithLabelValues(sess.why()).Inc()
-		s.metrics.duration.Observe(took.Seconds())
-		s.metrics.bytes.Add(float64(sess.out.n.Load()))
-		s.metrics.active.Dec()
-		// The slot is free before the client hears the exit status, so
-		// that it can connect again at once.
-		s.lim.endSession(key)
-		s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
-			"bytes", sess.out.n.Load(), "status", sess.status, "reason", sess.why())
-		_ = ss.Exit(sess.status)
-		if sess.why() == reasonOverran {
-			// Whatever the stuck step holds, the connection goes now.
-			_ = sess.conn.Close()
-		}
-		_, _, open = s.lim.counts()
-		s.reclaim.closed(open)
+		s.finish(sess)
 	}
+}
+
+// begin tracks the session, applies the caps and writes the start line;
+// false means it was refused, and has been told so.
+//
+//go:noinline
+func (s *Server) begin(sess *session) bool {
+	ss, key := sess.ssh, sess.conn.key
+	if !s.track(sess) {
+		fmt.Fprint(ss.Stderr(), "the server is restarting — please reconnect\r\n")
+		_ = ss.Exit(1)
+		return false
+	}
+	if why := s.lim.startSession(key); why != "" {
+		s.untrack(sess)
+		s.log.Info("session refused", "id", sess.id, "remote", ss.RemoteAddr().String(), "reason", why)
+		s.metrics.refused.WithLabelValues(why).Inc()
+		fmt.Fprint(ss.Stderr(), refusedMessage[why]+"\r\n")
+		_ = ss.Exit(1)
+		return false
+	}
+	_, _, open := s.lim.counts()
+	s.reclaim.opened(open)
+	pty, _, isPty := ss.Pty()
+	term, window := "", ""
+	if isPty {
+		term = pty.Term
+		window = fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height)
+	}
+	s.metrics.sessions.WithLabelValues(kindOf(ss)).Inc()
+	s.metrics.active.Inc()
+	s.log.Info("session start", "id", sess.id, "remote", ss.RemoteAddr().String(),
+		"user", sanitize(ss.User()), "term", sanitize(term), "window", window,
+		"command", sanitize(strings.Join(ss.Command(), " ")))
+	return true
+}
+
+// finish counts the session's end, frees its slot, writes the end line and
+// sends the exit status.
+//
+//go:noinline
+func (s *Server) finish(sess *session) {
+	ss := sess.ssh
+	sess.end(reasonDone)
+	took := time.Since(sess.start)
+	// Counted before the gauge drops, so that a scrape that sees the
+	// session gone also sees how it ended.
+	s.metrics.ended.WithLabelValues(sess.why()).Inc()
+	s.metrics.duration.Observe(took.Seconds())
+	s.metrics.bytes.Add(float64(sess.out.n.Load()))
+	s.metrics.active.Dec()
+	// The slot is free before the client hears the exit status, so that
+	// it can connect again at once.
+	s.lim.endSession(sess.conn.key)
+	s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
+		"bytes", sess.out.n.Load(), "status", sess.status, "reason", sess.why())
+	_ = ss.Exit(sess.status)
+	if sess.why() == reasonOverran {
+		// Whatever the stuck step holds, the connection goes now.
+		_ = sess.conn.Close()
+	}
+	_, _, open := s.lim.counts()
+	s.reclaim.closed(open)
 }
 
 // recovery ends a session whose handler panicked with "internal error"
@@ -129,17 +150,23 @@ func (s *Server) recovery(next handler) handler {
 // dispatch serves a session: a command, the browser for a terminal, or
 // the plain text.
 func (s *Server) dispatch(sess *session) {
-	ss := sess.ssh
-	switch kindOf(ss) {
+	switch kindOf(sess.ssh) {
 	case kindCommand:
-		_, _, pty := ss.Pty()
-		sess.status = s.command(ss.Command(), &sess.out, ss.Stderr(), pty)
+		s.runCommand(sess)
 	case kindBrowser:
-		pty, _, _ := ss.Pty()
-		sess.status = s.browse(sess, pty, sess.conn)
+		sess.status = s.browse(sess, sess.conn)
 	default:
 		_, _ = io.WriteString(&sess.out, s.doc().Text(80, s.cfg.Now()))
 	}
+}
+
+// runCommand runs the session's exec command.
+//
+//go:noinline
+func (s *Server) runCommand(sess *session) {
+	ss := sess.ssh
+	_, _, pty := ss.Pty()
+	sess.status = s.command(ss.Command(), &sess.out, ss.Stderr(), pty)
 }
 
 // kindOf is what a session asks for, as resume_sessions_total counts it.

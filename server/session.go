@@ -103,9 +103,35 @@ type browserConn interface {
 	detach()
 }
 
-// browse runs the browser for a visitor with a terminal.
-func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
+// browse runs the browser for a visitor with a terminal. It is three
+// steps, so that what stays on the session goroutine's stack while the
+// visitor browses, for hours, is little: every goroutine keeps its stack
+// as deep as it has ever been.
+func (s *Server) browse(sess *session, c browserConn) int {
+	b := s.openBrowser(sess, c)
+	if b == nil {
+		return 0
+	}
+	quit, err := b.l.run(b.ctx)
+	return s.closeBrowser(sess, c, b, quit, err)
+}
+
+// browser is a running browser's parts.
+type browser struct {
+	l           *loop
+	fw          screenWriter
+	ctx         context.Context
+	stop        context.CancelFunc
+	idle, limit *time.Timer
+}
+
+// openBrowser makes the browser for the session's window and terminal;
+// nil when the session has already been ended.
+//
+//go:noinline
+func (s *Server) openBrowser(sess *session, c browserConn) *browser {
 	ss := sess.ssh
+	pty, _, _ := ss.Pty()
 	w, h := s.clamp(pty.Window.Width, pty.Window.Height)
 	if p := c.pendingWindow(); p != nil {
 		w, h = s.clamp(p.Width, p.Height)
@@ -123,15 +149,14 @@ func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 	l := newLoop(s.browser(ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(reader)), fw, in, s.guard)
 	l.unsupported = s.unsupported.note
 	ctx, stop := context.WithCancel(ss.Context())
-	defer stop()
 	sess.mu.Lock()
 	sess.stop = stop
 	stopped := sess.reason != ""
 	sess.mu.Unlock()
 	if stopped {
-		return 0
+		stop()
+		return nil
 	}
-
 	p, gone := c.attach(l.resize, func() { sess.end(reasonClosed) })
 	if gone {
 		sess.end(reasonClosed)
@@ -139,21 +164,30 @@ func (s *Server) browse(sess *session, pty ssh.Pty, c browserConn) int {
 	if p != nil { // a change that came while the loop was being made
 		l.resize(s.clamp(p.Width, p.Height))
 	}
-	idle := s.idleTimer(sess, in)
-	limit := time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) })
-	quit, err := l.run(ctx)
+	return &browser{
+		l: l, fw: fw, ctx: ctx, stop: stop,
+		idle:  s.idleTimer(sess, in),
+		limit: time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) }),
+	}
+}
+
+// closeBrowser gives the visitor their terminal back and says why the
+// session ended.
+//
+//go:noinline
+func (s *Server) closeBrowser(sess *session, c browserConn, b *browser, quit bool, err error) int {
+	defer b.stop()
 	c.detach()
-	idle.Stop()
-	limit.Stop()
+	b.idle.Stop()
+	b.limit.Stop()
 	// An abandoned step never draws, so the screen is the loop's to
 	// restore even when one is stuck.
-	_ = fw.close()
+	_ = b.fw.close()
 	if errors.Is(err, errOverran) {
 		sess.end(reasonOverran)
 		fmt.Fprint(&sess.out, "internal error\r\n")
 		return 1
 	}
-
 	switch sess.why() {
 	case reasonShutdown:
 		fmt.Fprint(&sess.out, "the server is restarting — please reconnect\r\n")
