@@ -25,7 +25,8 @@ type viewKey struct {
 	dark          bool
 	month         int // durations change with the month
 	page, back    page
-	sel, listTop  int
+	sel           int
+	list          roleList
 	focus         focus
 	detailOpen    bool
 	detail, about pager
@@ -44,7 +45,7 @@ func (m Model) viewKey() viewKey {
 	return viewKey{
 		doc: m.doc, keys: m.keys, palettes: m.palettes, width: m.width, height: m.height, dark: m.dark,
 		month: now.Year()*12 + int(now.Month()),
-		page:  m.page, back: m.back, sel: m.sel, listTop: m.listTop, focus: m.focus,
+		page:  m.page, back: m.back, sel: m.sel, list: m.list, focus: m.focus,
 		detailOpen: m.detailOpen, detail: m.detail, about: m.about, help: m.help, read: m.read, reader: m.reader,
 		typing: m.search.typing, query: m.search.query,
 		copied: m.copied, demoOn: m.demo.on, touring: m.demo.touring, tourStep: m.demo.stepN,

@@ -23,6 +23,7 @@ func TestViewKeyCoversTheModel(t *testing.T) {
 		"now":            "enters as the month",
 		"hay":            "derived from the document",
 		"renderer":       "where screens are kept, not what they show",
+		"timeline":       "a component with no state of its own",
 		"search.matches": "derived from the document and the query",
 		"search.about":   "derived from the document and the query",
 		"search.before":  "where esc returns to; not drawn",

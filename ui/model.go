@@ -48,8 +48,9 @@ type Model struct {
 
 	width, height int
 	page, back    page
-	sel           int // the selected role
-	listTop       int // the first role the list shows
+	sel           int      // the selected role
+	list          roleList // the role list, which scrolls on its own
+	timeline      timelinePart
 	focus         focus
 	detailOpen    bool // narrow layout: the detail fills the window
 	// Each page that scrolls keeps its own place.
@@ -227,18 +228,7 @@ func (m Model) open(p page) Model {
 func (m *Model) clamp() {
 	n := len(m.doc.Roles)
 	m.sel = max(0, min(m.sel, n-1))
-	rows := m.listRows()
-	entries := m.entries()
-	pos := indexOf(entries, m.sel)
-	if pos >= 0 {
-		if pos < m.listTop {
-			m.listTop = pos
-		}
-		if pos >= m.listTop+rows {
-			m.listTop = pos - rows + 1
-		}
-	}
-	m.listTop = max(0, min(m.listTop, len(entries)-rows))
+	m.list = m.list.follow(m.entries(), m.sel, m.listRows())
 	if p, h, lines := m.pane(); p != nil {
 		*p = p.clamp(h, len(lines))
 	}

@@ -44,48 +44,16 @@ func (m Model) updateRoles(msg tea.KeyPressMsg) Model {
 	case m.wide() && (match(msg, k.PageDown) || match(msg, k.PageUp) || match(msg, k.HalfDown) || match(msg, k.HalfUp)):
 		// The detail is on screen beside the list: paging keys scroll it.
 		m = m.scroll(msg)
-	case match(msg, k.Down), match(msg, k.Up), match(msg, k.First), match(msg, k.Last),
-		match(msg, k.PageDown), match(msg, k.PageUp), match(msg, k.HalfDown), match(msg, k.HalfUp):
-		m = m.moveKeys(msg)
+	default:
+		if list, sel, ok := m.list.Update(msg, k, m.entries(), m.sel, m.listRows()); ok {
+			m.list, m.sel, m.detail = list, sel, pager{}
+		}
 	}
-	return m
-}
-
-// moveKeys moves the selection through the list.
-func (m Model) moveKeys(msg tea.KeyPressMsg) Model {
-	k, n := m.keys, len(m.entries())
-	page := max(1, m.listRows())
-	switch {
-	case match(msg, k.Down):
-		m.sel = m.step(1)
-	case match(msg, k.Up):
-		m.sel = m.step(-1)
-	case match(msg, k.First):
-		m.sel = m.step(-n)
-	case match(msg, k.Last):
-		m.sel = m.step(n)
-	case match(msg, k.PageDown):
-		m.sel = m.step(page)
-	case match(msg, k.PageUp):
-		m.sel = m.step(-page)
-	case match(msg, k.HalfDown):
-		m.sel = m.step(page / 2)
-	case match(msg, k.HalfUp):
-		m.sel = m.step(-page / 2)
-	}
-	m.detail = pager{}
 	return m
 }
 
 // step is the role d places from the selection among those listed.
-func (m Model) step(d int) int {
-	entries := m.entries()
-	if len(entries) == 0 {
-		return m.sel
-	}
-	pos := max(0, indexOf(entries, m.sel))
-	return entries[max(0, min(len(entries)-1, pos+d))]
-}
+func (m Model) step(d int) int { return stepIn(m.entries(), m.sel, d) }
 
 // entries are the roles the list shows: those matching while searching,
 // else all of them.
@@ -168,34 +136,11 @@ func (m Model) rolesLines() []string {
 	return out
 }
 
+// listLines is the list, w cells wide.
 func (m Model) listLines(w int) []string {
-	st := m.styles
-	entries := m.entries()
-	if len(entries) == 0 {
-		return []string{st.Dim.Render("  No role matches “" + m.search.query + "”.")}
-	}
-	q := m.search.query
-	var out []string
-	for _, i := range entries[m.listTop:min(len(entries), m.listTop+m.listRows())] {
-		r := m.doc.Roles[i]
-		marker, title := "  ", st.Text
-		if i == m.sel {
-			marker, title = st.Marker.Render("▸ "), st.Selected
-		}
-		num := "  "
-		if i < 9 {
-			num = st.Dim.Render(strconv.Itoa(i+1) + " ")
-		}
-		out = append(out, marker+num+highlight(r.Title, q, title, st.Match))
-		years := yearRange(r)
-		if r.Current() {
-			years = st.Current.Render("● " + years)
-		} else {
-			years = st.Dim.Render("  " + years)
-		}
-		out = append(out, "    "+years+st.Dim.Render(" · ")+highlight(r.Organisation, q, st.Dim, st.Match))
-	}
-	return fit(out, w, len(out))
+	look := listLook{doc: m.doc, st: m.styles, query: m.search.query}
+	lines := m.list.View(look, m.entries(), m.sel, m.listRows())
+	return fit(lines, w, len(lines))
 }
 
 // yearRange is a role's years, as "2013 – now" or "2008 – 2011".
@@ -219,10 +164,9 @@ func (m Model) clickRoles(x, y int) Model {
 		m.focus = focusDetail
 		return m
 	}
-	entries := m.entries()
-	if i := m.listTop + row/rowsPerRole; i < len(entries) && row/rowsPerRole < m.listRows() {
-		if m.sel != entries[i] {
-			m.sel, m.detail = entries[i], pager{}
+	if i := m.list.at(row, m.entries(), m.listRows()); i >= 0 {
+		if m.sel != i {
+			m.sel, m.detail = i, pager{}
 		}
 		m.focus = focusList
 	}

@@ -85,16 +85,16 @@ func itemsText(its []content.Item) []string {
 }
 
 func (m Model) startSearch() Model {
-	m.search = search{typing: true, before: m.sel}
-	m.search.matches = m.matching("")
+	m.search = search{typing: true, before: m.sel, matches: matching(m.hay, len(m.doc.Roles), "")}
 	m.focus, m.detailOpen = focusList, false
 	return m
 }
 
-// matching is every role whose text contains q, ignoring case.
-func (m Model) matching(q string) []int {
+// matching is every one of n roles whose text in hay contains q,
+// ignoring case.
+func matching(hay []string, n int, q string) []int {
 	var out []int
-	for i, h := range m.hay[:len(m.doc.Roles)] {
+	for i, h := range hay[:n] {
 		if q == "" || contains(h, q) {
 			out = append(out, i)
 		}
@@ -102,31 +102,41 @@ func (m Model) matching(q string) []int {
 	return out
 }
 
-func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
-	s, k := &m.search, m.keys
+// searchAction is what a key in the search field asks of the root.
+type searchAction int
+
+const (
+	searchEdited    searchAction = iota // the query or the selection changed
+	searchCancelled                     // back to where it was, no query
+	searchAccepted                      // keep the matches highlighted
+	searchToAbout                       // accepted, and only the about page matches
+)
+
+// Update is the search field, a component: it edits the query by msg
+// and keeps the matches among n roles (and whether the about page, the
+// last of hay, matches), and moves sel through the matches. It says
+// what the root should do next.
+func (s search) Update(msg tea.KeyPressMsg, k *KeyMap, hay []string, n, sel int) (search, int, searchAction) {
+	step := func(d int) int { return stepIn(s.matches, sel, d) }
 	switch {
 	case match(msg, k.SearchCancel):
-		m.sel = s.before
-		m.search = search{}
-		return m
+		return search{}, s.before, searchCancelled
 	case match(msg, k.SearchAccept):
 		switch {
 		case s.query == "":
-			m.search = search{}
+			return search{}, sel, searchCancelled
 		case len(s.matches) > 0:
 			s.typing = false
-			m.detail = pager{}
-		case s.about: // only the about page matches
+			return s, sel, searchAccepted
+		case s.about:
 			s.typing = false
-			m = m.nextMatch(false)
+			return s, sel, searchToAbout
 		}
-		return m
+		return s, sel, searchEdited
 	case match(msg, k.SearchUp):
-		m.sel = m.step(-1)
-		return m
+		return s, step(-1), searchEdited
 	case match(msg, k.SearchDown):
-		m.sel = m.step(1)
-		return m
+		return s, step(1), searchEdited
 	case match(msg, k.SearchDelete):
 		if r := []rune(s.query); len(r) > 0 {
 			s.query = string(r[:len(r)-1])
@@ -138,16 +148,28 @@ func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
 	default:
 		text := typed(msg.Text)
 		if text == "" || len([]rune(s.query))+len([]rune(text)) > maxQuery {
-			return m
+			return s, sel, searchEdited
 		}
 		s.query += text
 	}
-	s.matches = m.matching(s.query)
-	s.about = s.query != "" && contains(m.hay[len(m.doc.Roles)], s.query)
-	if len(s.matches) > 0 && indexOf(s.matches, m.sel) < 0 {
-		m.sel = s.matches[0]
+	s.matches = matching(hay, n, s.query)
+	s.about = s.query != "" && contains(hay[n], s.query)
+	if len(s.matches) > 0 && indexOf(s.matches, sel) < 0 {
+		sel = s.matches[0]
 	}
-	m.detail = pager{}
+	return s, sel, searchEdited
+}
+
+// updateSearch gives a key to the search field, and does what it says.
+func (m Model) updateSearch(msg tea.KeyPressMsg) Model {
+	s, sel, act := m.search.Update(msg, m.keys, m.hay, len(m.doc.Roles), m.sel)
+	if sel != m.sel || s.query != m.search.query || act == searchAccepted {
+		m.detail = pager{}
+	}
+	m.search, m.sel = s, sel
+	if act == searchToAbout {
+		m = m.nextMatch(false)
+	}
 	return m
 }
 

@@ -1,9 +1,9 @@
 package ui
 
 import (
-	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -11,121 +11,49 @@ import (
 	"github.com/resume-ssh/resume/content"
 )
 
-// timeline is the chart's geometry for one width: which lane each role
-// sits on and which columns its bar covers.
-type timeline struct {
-	first, last int // first and last year on the axis
-	lanes       [][]int
-	lane        []int // each role's lane
-	from, to    []int // each role's first and last column
-	axis, ticks string
+// timelinePart is the timeline, a component: the roles' bars over the
+// years, the selected role's line, and a legend that scrolls to keep the
+// selection in view. The selection is the root model's, shared with the
+// list; the part is given it, and gives back the next.
+type timelinePart struct{}
+
+// timelineLook is what the timeline draws with.
+type timelineLook struct {
+	doc           *content.Resume
+	st            *Styles
+	chart         *timeline
+	sel           int
+	width, height int // the body's
+	now           time.Time
 }
 
-// The chart's rows within the body: axis labels, ticks, then the lanes.
-const laneTop = 2
-
-func (m Model) chart() *timeline {
-	w := m.width - 2
-	return cached(m, w, slot{kind: slotTimeline}, func() *timeline { return m.buildChart(w) })
+func (m Model) timelineLook() timelineLook {
+	return timelineLook{doc: m.doc, st: m.styles, chart: m.chart(), sel: m.sel, width: m.width, height: m.bodyHeight(), now: m.now()}
 }
 
-func (m Model) buildChart(w int) *timeline {
-	roles := m.doc.Roles
-	now := m.now()
-	t := &timeline{first: now.Year(), last: now.Year()}
-	end := func(r content.Role) int { // months from year 0, inclusive
-		if r.Current() {
-			return now.Year()*12 + int(now.Month()) - 1
-		}
-		if r.End.Month == 0 {
-			return r.End.Year*12 + 11
-		}
-		return r.End.Year*12 + r.End.Month - 1
-	}
-	start := func(r content.Role) int {
-		return r.Start.Year*12 + max(r.Start.Month, 1) - 1
-	}
-	for _, r := range roles {
-		t.first = min(t.first, r.Start.Year)
-		t.last = max(t.last, end(r)/12)
-	}
-	months := (t.last - t.first + 1) * 12
-	col := func(month int) int { return (month - t.first*12) * w / months }
-	t.lane = make([]int, len(roles))
-	t.from, t.to = make([]int, len(roles)), make([]int, len(roles))
-	// Oldest first, so that a career reads as a staircase; a role goes on
-	// the first lane whose last role has ended by the month it starts (a
-	// hand-over month is not an overlap).
-	order := make([]int, len(roles))
-	for i := range order {
-		order[i] = len(roles) - 1 - i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return start(roles[order[a]]) < start(roles[order[b]]) })
-	var laneEnd []int
-	for _, i := range order {
-		r := roles[i]
-		l := 0
-		for l < len(laneEnd) && laneEnd[l] > start(r) {
-			l++
-		}
-		if l == len(laneEnd) {
-			laneEnd = append(laneEnd, 0)
-			t.lanes = append(t.lanes, nil)
-		}
-		laneEnd[l] = end(r)
-		t.lane[i] = l
-		t.lanes[l] = append(t.lanes[l], i)
-	}
-	// Columns: every bar keeps at least its own first cell, however short
-	// the role and however narrow the window.
-	for _, lane := range t.lanes {
-		prev := -1
-		for _, i := range lane {
-			t.from[i] = min(w-1, max(col(start(roles[i])), prev+1))
-			t.to[i] = min(w-1, max(t.from[i], col(end(roles[i])+1)-1))
-			prev = t.to[i]
-		}
-	}
-	// Label years as often as there is room for them.
-	axis, ticks := []rune(strings.Repeat(" ", w)), []rune(strings.Repeat("─", w))
-	every := 1
-	for every < 50 && col((t.first+every)*12)-col(t.first*12) < 6 {
-		every++
-	}
-	for y := t.first; y <= t.last; y += every {
-		x := col(y * 12)
-		if x+4 > w {
-			break
-		}
-		copy(axis[x:], []rune(strconv.Itoa(y)))
-		ticks[x] = '┬'
-	}
-	t.axis, t.ticks = string(axis), string(ticks)
-	return t
-}
+func (m Model) timelineLines() []string { return m.timeline.View(m.timelineLook()) }
 
-func (m Model) timelineLines() []string {
-	st := m.styles
-	t := m.chart()
-	w := m.width - 2
+// View draws the chart, the selected role and the legend around it.
+func (timelinePart) View(l timelineLook) []string {
+	st, t := l.st, l.chart
+	w := l.width - 2
 	out := []string{" " + st.Dim.Render(t.axis), " " + st.Rule.Render(t.ticks)}
 	for _, lane := range t.lanes {
-		out = append(out, " "+m.laneLine(t, lane, w))
+		out = append(out, " "+l.laneLine(lane, w))
 	}
 	out = append(out, "")
-	if len(m.doc.Roles) > 0 {
-		r := m.doc.Roles[m.sel]
+	if len(l.doc.Roles) > 0 {
+		r := l.doc.Roles[l.sel]
 		out = append(out, " "+st.Marker.Render("▸ ")+st.Selected.Render(printable(r.Title))+st.Dim.Render(" · ")+
-			st.Accent.Render(printable(r.Organisation))+st.Dim.Render(" · "+r.DatesLine(m.now())))
+			st.Accent.Render(printable(r.Organisation))+st.Dim.Render(" · "+r.DatesLine(l.now)))
 		out = append(out, "")
 	}
 	// The legend, a window of it around the selection.
-	rows := max(0, m.bodyHeight()-len(out))
-	top := max(0, min(m.sel-rows/2, len(m.doc.Roles)-rows))
-	for i := top; i < min(len(m.doc.Roles), top+rows); i++ {
-		r := m.doc.Roles[i]
+	top, rows := l.legend(len(out))
+	for i := top; i < min(len(l.doc.Roles), top+rows); i++ {
+		r := l.doc.Roles[i]
 		mark, style := "  ", st.Text
-		if i == m.sel {
+		if i == l.sel {
 			mark, style = st.Marker.Render("▸ "), st.Selected
 		}
 		out = append(out, " "+mark+st.Dim.Render(strconv.Itoa(i+1)+" ")+style.Render(printable(r.Title))+st.Dim.Render(" "+yearRange(r)))
@@ -133,11 +61,19 @@ func (m Model) timelineLines() []string {
 	return out
 }
 
+// legend is the first role the legend shows and how many fit, when it
+// starts at row from of the body.
+func (l timelineLook) legend(from int) (top, rows int) {
+	rows = max(0, l.height-from)
+	return max(0, min(l.sel-rows/2, len(l.doc.Roles)-rows)), rows
+}
+
 // laneLine draws one lane of the chart, w cells wide. Each bar starts with
 // its role's number, the selected one too; a bar too short for it has its
 // number in the free cells beside it, after or else before, so that every
 // role can be found by its number.
-func (m Model) laneLine(t *timeline, lane []int, w int) string {
+func (l timelineLook) laneLine(lane []int, w int) string {
+	t := l.chart
 	owner := make([]int, w) // the role whose bar covers a cell, or -1
 	label := make([]bool, w)
 	for i := range owner {
@@ -175,25 +111,25 @@ func (m Model) laneLine(t *timeline, lane []int, w int) string {
 			text[at+k], owner[at+k], label[at+k] = r, i, true
 		}
 	}
-	st := m.styles
+	st := l.st
 	var b strings.Builder
 	for x := 0; x < w; {
-		i, l := owner[x], label[x]
+		i, isLabel := owner[x], label[x]
 		j := x
-		for j < w && owner[j] == i && label[j] == l {
+		for j < w && owner[j] == i && label[j] == isLabel {
 			j++
 		}
 		switch {
 		case i < 0:
 			b.WriteString(string(text[x:j]))
-		case l:
-			style := m.barStyle(i)
-			if i == m.sel {
+		case isLabel:
+			style := l.barStyle(i)
+			if i == l.sel {
 				style = st.Selected
 			}
 			b.WriteString(style.Render(string(text[x:j])))
 		default:
-			b.WriteString(m.barStyle(i).Render(strings.Repeat(m.barFill(i), j-x)))
+			b.WriteString(l.barStyle(i).Render(strings.Repeat(l.barFill(i), j-x)))
 		}
 		x = j
 	}
@@ -203,9 +139,9 @@ func (m Model) laneLine(t *timeline, lane []int, w int) string {
 // barFill is the shade of role i's bar: full blocks when selected, else
 // shades that alternate between neighbours so that they read apart
 // without colour.
-func (m Model) barFill(i int) string {
+func (l timelineLook) barFill(i int) string {
 	switch {
-	case i == m.sel:
+	case i == l.sel:
 		return "█"
 	case i%2 == 1:
 		return "░"
@@ -213,37 +149,58 @@ func (m Model) barFill(i int) string {
 	return "▒"
 }
 
-func (m Model) barStyle(i int) lipgloss.Style {
+func (l timelineLook) barStyle(i int) lipgloss.Style {
 	switch {
-	case i == m.sel:
-		return m.styles.BarSelected
+	case i == l.sel:
+		return l.st.BarSelected
 	case i%2 == 1:
-		return m.styles.BarAlt
+		return l.st.BarAlt
 	}
-	return m.styles.Bar
+	return l.st.Bar
+}
+
+// timelineAction is what a key in the timeline asks of the root.
+type timelineAction int
+
+const (
+	stay     timelineAction = iota
+	openRole                // show the selected role's detail
+	leave                   // back to the list
+)
+
+// Update moves sel (of n roles) by the timeline's keys. The bar keys come
+// first: ← and → walk the bars along the axis here, where elsewhere they
+// go back and open.
+func (timelinePart) Update(msg tea.KeyPressMsg, k *KeyMap, sel, n int, step func(int) int) (int, timelineAction) {
+	switch {
+	case match(msg, k.BarPrev):
+		return step(-1), stay
+	case match(msg, k.BarNext):
+		return step(1), stay
+	case match(msg, k.Back):
+		return sel, leave
+	case match(msg, k.Open):
+		return sel, openRole
+	case match(msg, k.First):
+		return 0, stay
+	case match(msg, k.Last):
+		return n - 1, stay
+	case match(msg, k.Jump):
+		if j, err := strconv.Atoi(msg.String()); err == nil && j <= n {
+			return j - 1, stay
+		}
+	}
+	return sel, stay
 }
 
 func (m Model) updateTimeline(msg tea.KeyPressMsg) Model {
-	k := m.keys
-	// The bar keys come first: ← and → walk the bars along the axis
-	// here, where elsewhere they go back and open.
-	switch {
-	case match(msg, k.BarPrev):
-		m.sel = m.step(-1)
-	case match(msg, k.BarNext):
-		m.sel = m.step(1)
-	case match(msg, k.Back):
+	sel, act := m.timeline.Update(msg, m.keys, m.sel, len(m.doc.Roles), m.step)
+	m.sel = sel
+	switch act {
+	case leave:
 		m.page = pageRoles
-	case match(msg, k.Open):
+	case openRole:
 		m.page, m.focus, m.detailOpen, m.detail = pageRoles, focusDetail, true, pager{}
-	case match(msg, k.First):
-		m.sel = 0
-	case match(msg, k.Last):
-		m.sel = len(m.doc.Roles) - 1
-	case match(msg, k.Jump):
-		if n, err := strconv.Atoi(msg.String()); err == nil && n <= len(m.doc.Roles) {
-			m.sel = n - 1
-		}
 	}
 	return m
 }
@@ -265,8 +222,7 @@ func (m Model) clickTimeline(x, y int) Model {
 	if len(m.doc.Roles) > 0 {
 		legend += 2
 	}
-	rows := max(0, m.bodyHeight()-legend)
-	top := max(0, min(m.sel-rows/2, len(m.doc.Roles)-rows))
+	top, _ := m.timelineLook().legend(legend)
 	if i := top + row - legend; row >= legend && i < len(m.doc.Roles) {
 		m.sel = i
 	}
