@@ -78,9 +78,6 @@ func (f *frameWriter) draw(v tea.View) error {
 	if !f.started {
 		f.started = true
 		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.HideCursor + ansi.EraseEntireScreen)
-		// The model's Init asks for the background colour, as the first
-		// frame does here: a light terminal gets its palette at once.
-		b.WriteString(ansi.RequestBackgroundColor)
 		b.WriteString(ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(kittyFlags(v.KeyboardEnhancements)))
 		f.keyboard = v.KeyboardEnhancements
 		f.noPaste = !v.DisableBracketedPasteMode // so that the mode is set below

@@ -592,8 +592,13 @@ func TestLightTerminalGetsTheLightPalette(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
+	// The model's Init returns tea.RequestBackgroundColor, and the loop
+	// carries it out, once.
 	waitOut(ansi.RequestBackgroundColor)
 	waitOut(darkTitle)
+	if n := strings.Count(out.String(), ansi.RequestBackgroundColor); n != 1 {
+		t.Errorf("the background colour was asked for %d times", n)
+	}
 	if out.has(lightTitle) {
 		t.Fatal("light colours before the terminal said it was light")
 	}

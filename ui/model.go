@@ -101,10 +101,10 @@ func (m *Model) setTheme(dark bool) {
 	}
 }
 
-// Init returns tea.RequestBackgroundColor, which a tea.Program sends to
-// its terminal (the server's loop sends the same query with its first
-// frame instead), and starts the demo's idle timer when there is one. The
-// answer arrives as a tea.BackgroundColorMsg, whenever it does.
+// Init returns tea.RequestBackgroundColor, which a tea.Program, and the
+// server's loop, send to the terminal, and starts the demo's idle timer
+// when there is one. The answer arrives as a tea.BackgroundColorMsg,
+// whenever it does.
 func (m Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.demo.wait())
 }
