@@ -187,3 +187,28 @@ func TestTourShowsTheCard(t *testing.T) {
 		t.Error("the seed's tour shows a card it does not have")
 	}
 }
+
+// BenchmarkCard is the card's screen: drawn the first time at a size
+// (the QR encoded and laid out), and as later visitors get it.
+func BenchmarkCard(b *testing.B) {
+	doc, err := content.ParseNamed("cv.md", []byte(strings.Replace(cardDoc, "%s", "card: vcard\n", 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("first", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			m := drive(New(doc, WithClock(clock), WithRenderer(NewRenderer(0))), 120, 40, "c")
+			_ = m.View()
+		}
+	})
+	b.Run("memoised", func(b *testing.B) {
+		r := NewRenderer(0)
+		m := drive(New(doc, WithClock(clock), WithRenderer(r)), 120, 40)
+		b.ReportAllocs()
+		for b.Loop() {
+			next, _ := m.Update(press("c"))
+			_ = next.(Model).View()
+		}
+	})
+}
