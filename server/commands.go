@@ -16,6 +16,7 @@ const commandHelp = `Commands (ssh HOST COMMAND):
   json                   the résumé in the JSON Resume schema
   markdown, md           the résumé as its author wrote it
   text, txt [--width N]  plain text wrapped at N columns (default 80)
+  hello                  leave the owner a note: ssh -T HOST hello
   vcard                  the owner's contact card as vCard 4.0
   card                   the contact card, with its QR code on a terminal (ssh -t)
   help                   this list
@@ -24,7 +25,7 @@ const commandHelp = `Commands (ssh HOST COMMAND):
 
 // command runs one exec command and returns its exit status. Nothing is
 // ever executed: these are the only commands there are.
-func (s *Server) command(args []string, out, errOut io.Writer, pty bool) int {
+func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, pty bool) int {
 	name, args := args[0], args[1:]
 	doc := s.doc() // one version of the document for the whole command
 	usage := func(format string, a ...any) int {
@@ -32,7 +33,7 @@ func (s *Server) command(args []string, out, errOut io.Writer, pty bool) int {
 		return 2
 	}
 	switch name {
-	case "json", "markdown", "md", "help", "version", "vcard", "card":
+	case "json", "markdown", "md", "help", "version", "vcard", "card", "hello":
 		if len(args) > 0 {
 			return usage("%s takes no arguments; try \"help\"", name)
 		}
@@ -75,6 +76,8 @@ func (s *Server) command(args []string, out, errOut io.Writer, pty bool) int {
 		_, _ = io.WriteString(out, v)
 	case "card":
 		return card(doc, out, errOut, pty)
+	case "hello":
+		return s.hello(in, out, errOut, pty)
 	case "help":
 		_, _ = io.WriteString(out, commandHelp)
 	case "version":

@@ -24,6 +24,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/resume-ssh/resume/content"
+	"github.com/resume-ssh/resume/server/inbox"
 	"github.com/resume-ssh/resume/ui"
 )
 
@@ -70,6 +71,9 @@ type Config struct {
 	// the visitor's address. A header from any other source is refused,
 	// so that no client can choose its own address. Empty means off.
 	ProxyProtocolFrom []string
+	// Inbox keeps the notes visitors leave (ssh HOST hello); nil means
+	// the server takes none.
+	Inbox inbox.Store
 	// Now is the date: what the résumé's durations ("13 yrs 5 mos") are
 	// counted to, and the clock of the per-source rates and penalties;
 	// nil means time.Now. Every timeout of a connection or a session runs

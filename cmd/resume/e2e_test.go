@@ -47,6 +47,8 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 type instance struct {
 	port string
 	logs *lockedBuf
+	dir  string    // the data directory
+	cmd  *exec.Cmd // the server
 }
 
 type lockedBuf struct {
@@ -76,7 +78,8 @@ func startBinary(t *testing.T, args ...string) *instance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, args...)...)
+	dir := t.TempDir()
+	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", dir}, args...)...)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -85,7 +88,7 @@ func startBinary(t *testing.T, args ...string) *instance {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	inst := &instance{logs: &lockedBuf{}}
+	inst := &instance{logs: &lockedBuf{}, dir: dir, cmd: cmd}
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -101,6 +104,9 @@ func startBinary(t *testing.T, args ...string) *instance {
 		}
 	}()
 	t.Cleanup(func() {
+		if cmd.ProcessState != nil {
+			return // the test ended it
+		}
 		_ = cmd.Process.Signal(os.Interrupt)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -235,6 +241,28 @@ func TestEndToEndViewInTmux(t *testing.T) {
 	p.waitFor("[timeline]")
 	p.keys("q")
 	p.waitFor("EXIT=0")
+}
+
+// TestNoteSurvivesSIGKILL: a note the visitor was told is saved is still
+// there after the server is killed with SIGKILL the moment after.
+func TestNoteSurvivesSIGKILL(t *testing.T) {
+	ssh := needTool(t, "ssh")
+	inst := startBinary(t)
+	cmd := exec.Command(ssh, append(sshArgs(t, inst.port, "-T"), "hello")...)
+	cmd.Stdin = strings.NewReader("Ann Example\nann@example.com\nHi from the booth!\ny\n")
+	out, err := cmd.Output()
+	if err != nil || string(out) != "thanks — saved as #1\n" {
+		t.Fatalf("ssh -T hello: %v, %q\n%s", err, out, inst.logs)
+	}
+	if err := inst.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = inst.cmd.Wait()
+	bin, _ := buildOnce()
+	list, err := exec.Command(bin, "inbox", "--data-dir", inst.dir, "--format", "json").Output()
+	if err != nil || !strings.Contains(string(list), `"name": "Ann Example"`) || !strings.Contains(string(list), "Hi from the booth!") {
+		t.Errorf("after SIGKILL: %v\n%s", err, list)
+	}
 }
 
 // TestManPage: resume man writes a man page (fang writes it to the

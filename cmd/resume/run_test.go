@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/resume-ssh/resume/content"
 	"github.com/resume-ssh/resume/server"
+	"github.com/resume-ssh/resume/server/inbox"
 )
 
 func getenvOf(kv map[string]string) func(string) string {
@@ -354,5 +357,44 @@ func TestCheck(t *testing.T) {
 	// Every command that reads a file says in one line what it understood.
 	if _, errOut, _ := runCLI(t, nil, "export", "--resume", full); !strings.Contains(errOut, "resume: "+full+": 3 roles (2012–now), 10 sections\n") {
 		t.Errorf("export does not say what it read: %q", errOut)
+	}
+}
+
+// TestInboxCommand: resume inbox lists the notes as a table, CSV or
+// JSON, with what a visitor typed made harmless for a terminal and a
+// spreadsheet.
+func TestInboxCommand(t *testing.T) {
+	dir := t.TempDir()
+	store, err := openInbox("", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for _, n := range []inbox.Note{
+		{At: at, Name: "Ann Example", Email: "ann@example.com", Message: "Loved the talk", Contact: true},
+		{At: at.Add(240 * time.Hour), Name: "\x1b[2J=HYPERLINK(\"x\")", Message: "+1 \x07"},
+		{At: at.Add(241 * time.Hour), Name: "=SUM(A1:A9)", Message: "@mention"},
+	} {
+		if _, err := store.Add(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = store.Close()
+	out, _, code := runCLI(t, nil, "inbox", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "Ann Example") || strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, `\x1b[2J=HYPERLINK`) || !strings.Contains(out, "(no contact)") {
+		t.Errorf("table: exit %d:\n%s", code, out)
+	}
+	out, _, _ = runCLI(t, nil, "inbox", "--data-dir", dir, "--format", "csv")
+	if !strings.Contains(out, `"\x1b[2J=HYPERLINK(""x"")"`) || !strings.Contains(out, `'+1 \x07`) || !strings.Contains(out, `'=SUM(A1:A9)`) || !strings.Contains(out, `'@mention`) || !strings.HasPrefix(out, "id,at,name,email,contact,message\n1,2026-11-20T10:00:00Z,Ann Example,ann@example.com,true,Loved the talk\n") {
+		t.Errorf("csv:\n%s", out)
+	}
+	out, _, _ = runCLI(t, nil, "inbox", "--data-dir", dir, "--format", "json", "--since", "2026-11-25")
+	var notes []inbox.Note
+	if err := json.Unmarshal([]byte(out), &notes); err != nil || len(notes) != 2 || notes[0].ID != 2 {
+		t.Errorf("json --since: %v\n%s", err, out)
+	}
+	if _, _, code := runCLI(t, nil, "inbox", "--data-dir", dir, "--format", "xml"); code != 2 {
+		t.Errorf("--format xml: exit %d", code)
 	}
 }

@@ -22,6 +22,7 @@ type serveOptions struct {
 	doc, logFormat, logLevel       string
 	loginMemory, exempt, proxyFrom string
 	metricsAddr, pprofAddr         string
+	database                       string
 	keys                           keyFlags
 	cfg                            server.Config
 	shutdown                       time.Duration
@@ -60,6 +61,7 @@ func newServe(e *env, use string) *cobra.Command {
 	fs.StringVar(&o.exempt, "penalty-exempt", "", "CIDRs, separated by commas, never charged a penalty, such as a venue's NAT address")
 	fs.DurationVar(&lim.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "end a session whose client stops reading for this long")
 	fs.StringVar(&o.proxyFrom, "proxy-protocol-from", "", "CIDRs, separated by commas, of load balancers that must send a PROXY protocol header; others may not")
+	fs.StringVar(&o.database, "database", "", "the inbox for visitors' notes: sqlite://PATH; default DATA-DIR/"+inboxFile)
 	fs.StringVar(&o.metricsAddr, "metrics-listen", "", "address for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
 	fs.StringVar(&o.pprofAddr, "pprof-listen", "", "address for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
 	explain(fs)
@@ -104,6 +106,12 @@ func (o *serveOptions) run(e *env) error {
 		logger.Info("created host key", "path", created)
 	}
 	o.cfg.HostKey = key
+	store, err := openInbox(o.database, *o.keys.dataDir)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	o.cfg.Inbox = store
 	srv, err := server.New(o.cfg, doc, logger)
 	if err != nil {
 		return errUsage{err}
