@@ -25,9 +25,12 @@ const commandHelp = `Commands (ssh HOST COMMAND):
 
 // command runs one exec command and returns its exit status. Nothing is
 // ever executed: these are the only commands there are.
-func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, pty bool) int {
+func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, pty, owner bool) int {
 	name, args := args[0], args[1:]
 	doc := s.doc() // one version of the document for the whole command
+	if owner && name == "inbox" {
+		return s.inbox(args, out, errOut)
+	}
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(errOut, format+"\n", a...)
 		return 2

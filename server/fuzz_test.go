@@ -33,7 +33,7 @@ func FuzzCommand(f *testing.F) {
 			return
 		}
 		var out, errOut bytes.Buffer
-		status := s.command(args, strings.NewReader(""), &out, &errOut, false)
+		status := s.command(args, strings.NewReader(""), &out, &errOut, false, false)
 		switch status {
 		case 0:
 			if errOut.Len() != 0 || out.Len() == 0 {

@@ -74,6 +74,15 @@ type Config struct {
 	// Inbox keeps the notes visitors leave (ssh HOST hello); nil means
 	// the server takes none.
 	Inbox inbox.Store
+	// OwnerKeys are the keys that may log in as OwnerUser and read the
+	// inbox (ssh owner@HOST inbox). For that user alone "none",
+	// passwords and keyboard-interactive fail and only these keys pass;
+	// every other user is let in as before. Empty means no owner access.
+	OwnerKeys []gossh.PublicKey
+	// OwnerUser is the owner's user name; "" means "owner". A separate
+	// name is needed because OpenSSH tries "none" first, which every
+	// other user is let in with.
+	OwnerUser string
 	// Now is the date: what the résumé's durations ("13 yrs 5 mos") are
 	// counted to, and the clock of the per-source rates and penalties;
 	// nil means time.Now. Every timeout of a connection or a session runs
@@ -207,11 +216,17 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 		hostKey(cfg.HostKey),
 		// Everyone is let in with no prompt: "none" (sshConfig), any key,
 		// and a keyboard-interactive round with no questions.
-		wish.WithPublicKeyAuth(func(ctx ssh.Context, _ ssh.PublicKey) bool {
+		wish.WithPublicKeyAuth(func(ctx ssh.Context, key ssh.PublicKey) bool {
+			if s.isOwner(ctx.User()) && !s.ownerKey(key) {
+				return false
+			}
 			connOf(ctx).authenticated()
 			return true
 		}),
 		wish.WithKeyboardInteractiveAuth(func(ctx ssh.Context, _ gossh.KeyboardInteractiveChallenge) bool {
+			if s.isOwner(ctx.User()) {
+				return false
+			}
 			connOf(ctx).authenticated()
 			return true
 		}),
@@ -256,7 +271,10 @@ func hostKey(key gossh.Signer) ssh.Option {
 // sshConfig lists only modern algorithms and lets every client in.
 func (s *Server) sshConfig(ctx ssh.Context) *gossh.ServerConfig {
 	cn := connOf(ctx)
-	c := &gossh.ServerConfig{NoClientAuth: true, NoClientAuthCallback: func(gossh.ConnMetadata) (*gossh.Permissions, error) {
+	c := &gossh.ServerConfig{NoClientAuth: true, NoClientAuthCallback: func(m gossh.ConnMetadata) (*gossh.Permissions, error) {
+		if s.isOwner(m.User()) {
+			return nil, errOwnerNeedsKey
+		}
 		cn.authenticated()
 		return nil, nil
 	}}

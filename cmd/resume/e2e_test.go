@@ -265,6 +265,37 @@ func TestNoteSurvivesSIGKILL(t *testing.T) {
 	}
 }
 
+// TestOwnerOverOpenSSH: the owner's key, and only it, reads the inbox as
+// the owner user, with the real OpenSSH client.
+func TestOwnerOverOpenSSH(t *testing.T) {
+	ssh, keygen := needTool(t, "ssh"), needTool(t, "ssh-keygen")
+	dir := t.TempDir()
+	for _, name := range []string{"owner", "stranger"} {
+		if out, err := exec.Command(keygen, "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(dir, name)).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen: %v\n%s", err, out)
+		}
+	}
+	inst := startBinary(t, "--owner-keys", filepath.Join(dir, "owner.pub"))
+	hello := exec.Command(ssh, append(sshArgs(t, inst.port, "-T"), "hello")...)
+	hello.Stdin = strings.NewReader("Ann Example\nann@example.com\nHi!\ny\n")
+	if out, err := hello.Output(); err != nil || string(out) != "thanks — saved as #1\n" {
+		t.Fatalf("hello: %v %q", err, out)
+	}
+	as := func(key string) *exec.Cmd {
+		args := sshArgs(t, inst.port, "-l", "owner", "-o", "IdentitiesOnly=yes", "-i", filepath.Join(dir, key))
+		return exec.Command(ssh, append(args, "inbox")...)
+	}
+	if out, err := as("owner").Output(); err != nil || !strings.Contains(string(out), "Ann Example") {
+		t.Errorf("the owner's inbox: %v\n%s\n%s", err, out, inst.logs)
+	}
+	var stderr strings.Builder
+	c := as("stranger")
+	c.Stderr = &stderr
+	if err := c.Run(); err == nil || !strings.Contains(stderr.String(), "Permission denied (publickey") {
+		t.Errorf("another key as the owner: %v %q", err, stderr.String())
+	}
+}
+
 // TestManPage: resume man writes a man page (fang writes it to the
 // process's own standard output, so this runs the binary).
 func TestManPage(t *testing.T) {

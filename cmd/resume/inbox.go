@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -55,20 +52,13 @@ func newInbox(e *env) *cobra.Command {
 			if err != nil {
 				return err //nolint:wrapcheck // the store's own
 			}
-			switch format {
-			case "table":
-				return writeTable(e.stdout, notes)
-			case "csv":
-				return writeCSV(e.stdout, notes)
-			case "json":
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				if notes == nil {
-					notes = []inbox.Note{}
+			if err := inbox.Write(e.stdout, notes, format); err != nil {
+				if errors.Is(err, inbox.ErrFormat) {
+					return errUsage{fmt.Errorf("--format: %w", err)}
 				}
-				return enc.Encode(notes) //nolint:wrapcheck // stdout's own
+				return err //nolint:wrapcheck // stdout's own
 			}
-			return errUsage{fmt.Errorf("--format must be table, csv or json, not %q", format)}
+			return nil
 		},
 	}
 	fs := cmd.Flags()
@@ -78,55 +68,4 @@ func newInbox(e *env) *cobra.Command {
 	fs.StringVar(&dataDir, "data-dir", defaultDataDir(e.getenv), "directory of the host key and the inbox")
 	explain(fs)
 	return cmd
-}
-
-func writeTable(w io.Writer, notes []inbox.Note) error {
-	if len(notes) == 0 {
-		_, err := fmt.Fprintln(w, "no notes yet")
-		return err //nolint:wrapcheck // stdout's own
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\twhen\tname\temail\tmessage")
-	for _, n := range notes {
-		email := n.Email
-		if !n.Contact {
-			email = "(no contact)"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", n.ID, n.At.Local().Format("2006-01-02 15:04"), visible(n.Name), visible(email), visible(n.Message))
-	}
-	return tw.Flush() //nolint:wrapcheck // stdout's own
-}
-
-func writeCSV(w io.Writer, notes []inbox.Note) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "at", "name", "email", "contact", "message"})
-	for _, n := range notes {
-		_ = cw.Write([]string{fmt.Sprint(n.ID), n.At.UTC().Format(time.RFC3339), inert(n.Name), inert(n.Email), fmt.Sprint(n.Contact), inert(n.Message)})
-	}
-	cw.Flush()
-	return cw.Error() //nolint:wrapcheck // stdout's own
-}
-
-// visible escapes control characters, so that a visitor's note cannot
-// write escape sequences to the owner's terminal.
-func visible(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// inert keeps a spreadsheet from reading a field as a formula (= + - @
-// at its start), and escapes control characters.
-func inert(s string) string {
-	s = visible(s)
-	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/resume-ssh/resume/server"
 	"github.com/resume-ssh/resume/server/admin"
@@ -22,7 +24,7 @@ type serveOptions struct {
 	doc, logFormat, logLevel       string
 	loginMemory, exempt, proxyFrom string
 	metricsAddr, pprofAddr         string
-	database                       string
+	database, ownerKeys            string
 	keys                           keyFlags
 	cfg                            server.Config
 	shutdown                       time.Duration
@@ -61,6 +63,8 @@ func newServe(e *env, use string) *cobra.Command {
 	fs.StringVar(&o.exempt, "penalty-exempt", "", "CIDRs, separated by commas, never charged a penalty, such as a venue's NAT address")
 	fs.DurationVar(&lim.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "end a session whose client stops reading for this long")
 	fs.StringVar(&o.proxyFrom, "proxy-protocol-from", "", "CIDRs, separated by commas, of load balancers that must send a PROXY protocol header; others may not")
+	fs.StringVar(&o.ownerKeys, "owner-keys", "", "authorized_keys file of the keys that may log in as --owner-user and read the inbox (ssh owner@HOST inbox)")
+	fs.StringVar(&c.OwnerUser, "owner-user", "owner", "the owner's user name: only a key in --owner-keys lets it in")
 	fs.StringVar(&o.database, "database", "", "the inbox for visitors' notes: sqlite://PATH; default DATA-DIR/"+inboxFile)
 	fs.StringVar(&o.metricsAddr, "metrics-listen", "", "address for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
 	fs.StringVar(&o.pprofAddr, "pprof-listen", "", "address for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
@@ -80,6 +84,13 @@ func (o *serveOptions) check() error {
 	}
 	if lim.PenaltyExempt, err = parsePrefixes(o.exempt); err != nil {
 		return errUsage{fmt.Errorf("--penalty-exempt: %w", err)}
+	}
+	if o.ownerKeys != "" {
+		keys, err := readAuthorizedKeys(o.ownerKeys)
+		if err != nil {
+			return errUsage{err}
+		}
+		o.cfg.OwnerKeys = keys
 	}
 	o.cfg.ProxyProtocolFrom = splitList(o.proxyFrom)
 	o.cfg.Version = buildVersion()
@@ -161,4 +172,29 @@ func (o *serveOptions) run(e *env) error {
 		return err
 	}
 	return nil
+}
+
+// readAuthorizedKeys reads the keys of an authorized_keys file; a line
+// that is not a key names its place.
+func readAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--owner-keys: %w", err)
+	}
+	var keys []gossh.PublicKey
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, _, _, _, err := gossh.ParseAuthorizedKey([]byte(line))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: not a public key: %w", path, i+1, err)
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s: no keys in it", path)
+	}
+	return keys, nil
 }
