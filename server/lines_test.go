@@ -4,7 +4,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestReaderOverDumbTerminal is the screen-reader path: TERM=dumb over
@@ -38,13 +37,7 @@ func TestReaderOverDumbTerminal(t *testing.T) {
 	if _, err := io.WriteString(stdin, "j"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for raw.String() == first {
-		if time.Now().After(deadline) {
-			t.Fatal("j printed nothing")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitUntil(t, "j prints something", func() bool { return raw.String() != first })
 	added := strings.TrimPrefix(raw.String(), first)
 	if strings.Count(added, "\r\n") != 1 || !strings.HasSuffix(added, "\r\n") || strings.ContainsRune(added, '\x1b') {
 		t.Errorf("j printed %q, want the one line that came into view", added)
@@ -56,10 +49,7 @@ func TestReaderOverDumbTerminal(t *testing.T) {
 	if _, err := io.WriteString(stdin, "k"); err != nil {
 		t.Fatal(err)
 	}
-	for !strings.HasPrefix(strings.TrimPrefix(raw.String(), before), "\r\nWhat is Rackspace?\r\n") {
-		if time.Now().After(deadline) {
-			t.Fatalf("k printed %q, want the view again", strings.TrimPrefix(raw.String(), before))
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitUntil(t, "k prints the view again, after a blank line", func() bool {
+		return strings.HasPrefix(strings.TrimPrefix(raw.String(), before), "\r\nWhat is Rackspace?\r\n")
+	})
 }
