@@ -14,6 +14,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/resume-ssh/resume/server/inbox"
+	"github.com/resume-ssh/resume/ui"
 )
 
 // errOwnerNeedsKey refuses the owner user any way in but a key.
@@ -134,6 +135,16 @@ func (s *Server) hello(in io.Reader, out, errOut io.Writer, pty bool) int {
 	}
 	fmt.Fprintf(out, "thanks — saved as #%d\n", id)
 	return 0
+}
+
+// saveNote is the browser's form's way to the inbox: the same checks and
+// the same storage as ssh HOST hello.
+func (s *Server) saveNote(n ui.Note) (int64, error) {
+	note := inbox.Note{Name: n.Name, Email: n.Email, Message: n.Message, Contact: n.Contact}
+	if err := note.Check(); err != nil {
+		return 0, err //nolint:wrapcheck // the visitor's own words
+	}
+	return s.save(note)
 }
 
 // save stores n, and says in a visitor's words why it could not.

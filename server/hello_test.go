@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -75,4 +77,47 @@ func TestHelloWithoutATerminal(t *testing.T) {
 	if _, errOut, status := startServer(t, Config{}).hello(t, ""); status != 1 || !strings.Contains(errOut, "takes no notes") {
 		t.Errorf("no inbox: %d %q", status, errOut)
 	}
+}
+
+// TestHelloFormOverSSH: h in the browser opens the form; filled in over
+// SSH, the note is in the inbox when the visitor is thanked.
+func TestHelloFormOverSSH(t *testing.T) {
+	store, err := inbox.OpenSQLite(filepath.Join(t.TempDir(), "resume.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ts := startServer(t, Config{Inbox: store})
+	sess, stdin, scr := ts.browse(t, 100, 30)
+	scr.waitFor("Principal Engineer")
+	send := func(s string) {
+		t.Helper()
+		if _, err := io.WriteString(stdin, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each answer waits for its field's focus mark, as a person does: the
+	// form moves its focus with a command of its own.
+	send("h")
+	scr.waitFor("┃ Your name")
+	send("Ann Example\r")
+	scr.waitFor("┃ Your email")
+	send("ann@example.com\r")
+	scr.waitFor("┃ A message")
+	send("\r")
+	scr.waitFor("┃ May the owner contact you?")
+	send("y")
+	scr.waitFor("thanks — saved as #1")
+	notes, err := store.List(context.Background(), time.Time{})
+	if err != nil || len(notes) != 1 || notes[0].Name != "Ann Example" || notes[0].Email != "ann@example.com" || !notes[0].Contact {
+		t.Errorf("stored: %+v %v\n%s", notes, err, scr.text())
+	}
+	// The form's cursor blinks with a command that waits half a second;
+	// once the session is over, the last of them ends on its own.
+	_ = sess.Close()
+	waitUntil(t, "the session ends", func() bool { return strings.Contains(ts.logs.String(), "session end") })
+	waitUntil(t, "the cursor's last blink ends", func() bool {
+		buf := make([]byte, 1<<20)
+		return !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "cursor.(*Model).Blink")
+	})
 }

@@ -200,7 +200,11 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	}}
 	s.docs.Store(newDocument(doc))
 	s.browser = func(opts ...ui.Option) tea.Model {
-		return ui.New(s.doc(), append(opts, ui.WithRenderer(s.renderer))...)
+		opts = append(opts, ui.WithRenderer(s.renderer))
+		if cfg.Inbox != nil {
+			opts = append(opts, ui.WithNotes(s.saveNote))
+		}
+		return ui.New(s.doc(), opts...)
 	}
 	s.handler = chain(s.dispatch, s.recovery, s.accounting)
 	s.guard = &guard{bound: cfg.StepTimeout, log: s.log, overran: s.metrics.overran, leaked: s.metrics.leaked}

@@ -242,6 +242,8 @@ func (m Model) footerKeys() []key.Binding {
 		return []key.Binding{k.Next, help("↑/↓", "scroll"), back, k.Search}
 	case m.page == pageCard:
 		return []key.Binding{k.Copy, back, k.About, k.Help}
+	case m.page == pageHello:
+		return []key.Binding{help("esc", "leave the form")}
 	case m.page == pageAbout || m.page == pageHelp:
 		return []key.Binding{help("↑/↓", "scroll"), back, k.Timeline, k.Search}
 	case m.search.query != "":

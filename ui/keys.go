@@ -13,14 +13,30 @@ var (
 		k := DefaultKeyMap()
 		return &k
 	})
-	defaultKeysNoCard = sync.OnceValue(func() *KeyMap { return withoutCard(defaultKeys()) })
+	// The default map with the card's keys off, the hello form's, or
+	// both, by [card off][hello off].
+	defaultVariants = sync.OnceValue(func() *[2][2]*KeyMap {
+		var v [2][2]*KeyMap
+		for card := range 2 {
+			for hello := range 2 {
+				v[card][hello] = without(defaultKeys(), card == 1, hello == 1)
+			}
+		}
+		return &v
+	})
 )
 
-// withoutCard is k with the card's keys off: not matched, not listed.
-func withoutCard(k *KeyMap) *KeyMap {
+// without is k with the card's keys, the hello form's, or both off: not
+// matched, not listed.
+func without(k *KeyMap, card, hello bool) *KeyMap {
 	c := *k
-	c.Card.SetEnabled(false)
-	c.Copy.SetEnabled(false)
+	if card {
+		c.Card.SetEnabled(false)
+		c.Copy.SetEnabled(false)
+	}
+	if hello {
+		c.Hello.SetEnabled(false)
+	}
 	return &c
 }
 
@@ -38,6 +54,7 @@ type KeyMap struct {
 	Next, Prev            key.Binding
 	Reader, Help          key.Binding
 	Card, Copy            key.Binding
+	Hello                 key.Binding
 	Quit, ForceQuit       key.Binding
 
 	// In the timeline, where ← and → walk the bars.
@@ -61,7 +78,7 @@ func DefaultKeyMap() KeyMap {
 		Last:      b([]string{"G", "end"}, "G", "last"),
 		Jump:      b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9", "jump to role"),
 		Open:      b([]string{"enter", "right", "l"}, "enter/→", "open"),
-		Back:      b([]string{"esc", "left", "h"}, "esc/←", "back"),
+		Back:      b([]string{"esc", "left"}, "esc/←", "back"),
 		Focus:     b([]string{"tab", "shift+tab"}, "tab", "list/detail"),
 		PageUp:    b([]string{"pgup"}, "pgup", "page up"),
 		PageDown:  b([]string{"pgdown", "space"}, "pgdn", "page down"),
@@ -75,11 +92,12 @@ func DefaultKeyMap() KeyMap {
 		Reader:    b([]string{"r"}, "r", "reader mode"),
 		Help:      b([]string{"?"}, "?", "help"),
 		Card:      b([]string{"c"}, "c", "contact card"),
+		Hello:     b([]string{"h"}, "h", "say hello: leave a note"),
 		Copy:      b([]string{"y"}, "y", "copy the email (card) or the role's link"),
 		Quit:      b([]string{"q"}, "q", "quit"),
 		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 
-		BarPrev: b([]string{"left", "h", "up", "k"}, "←/h", "timeline: previous role"),
+		BarPrev: b([]string{"left", "up", "k"}, "←", "timeline: previous role"),
 		BarNext: b([]string{"right", "l", "down", "j"}, "→/l", "timeline: next role"),
 
 		SearchAccept:     b([]string{"enter"}, "enter", "search: keep the matches"),
@@ -103,7 +121,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.First, k.Last, k.Jump, k.Open, k.Back, k.Focus},
 		{k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Search, k.Next, k.Prev},
-		{k.Timeline, k.About, k.Card, k.Copy, k.Reader, k.Help, k.Quit, k.ForceQuit, k.BarPrev, k.BarNext},
+		{k.Timeline, k.About, k.Card, k.Copy, k.Hello, k.Reader, k.Help, k.Quit, k.ForceQuit, k.BarPrev, k.BarNext},
 		{k.SearchAccept, k.SearchCancel, k.SearchUp, k.SearchDown, k.SearchDelete, k.SearchDeleteWord, k.SearchClear},
 	}
 }

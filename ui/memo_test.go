@@ -24,6 +24,8 @@ func TestViewKeyCoversTheModel(t *testing.T) {
 		"hay":            "derived from the document",
 		"renderer":       "where screens are kept, not what they show",
 		"timeline":       "a component with no state of its own",
+		"notes":          "a function, not drawn",
+		"hello":          "the form, whose screens are drawn every time",
 		"search.matches": "derived from the document and the query",
 		"search.about":   "derived from the document and the query",
 		"search.before":  "where esc returns to; not drawn",

@@ -27,6 +27,7 @@ const (
 	pageTimeline
 	pageHelp
 	pageCard
+	pageHello
 )
 
 type focus int
@@ -61,6 +62,9 @@ type Model struct {
 	demo   demo
 	copied bool // the card said it copied the contact
 
+	notes func(Note) (int64, error) // saves a visitor's note; nil: no form
+	hello *hello                    // the form, once opened
+
 	hay      []string  // each role's searchable text, and the about page's
 	renderer *Renderer // shared by every session of a server
 }
@@ -78,11 +82,11 @@ func New(doc *content.Resume, opts ...Option) Model {
 	if m.palettes == nil {
 		m.palettes = defaultPalettes()
 	}
-	if !m.hasCard() {
+	if noCard, noHello := !m.hasCard(), m.notes == nil; noCard || noHello {
 		if m.keys == defaultKeys() {
-			m.keys = defaultKeysNoCard()
+			m.keys = defaultVariants()[b2i(noCard)][b2i(noHello)]
 		} else {
-			m.keys = withoutCard(m.keys)
+			m.keys = without(m.keys, noCard, noHello)
 		}
 	}
 	if m.renderer == nil {
@@ -112,7 +116,28 @@ func (m Model) Init() tea.Cmd {
 // Update handles one message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
+	if m.formOpen() {
+		// The form takes everything (its own messages too) but the size,
+		// the theme, ctrl+c and what saving came to.
+		switch msg := msg.(type) {
+		case tea.WindowSizeMsg:
+			m.width, m.height = msg.Width, msg.Height
+		case tea.BackgroundColorMsg:
+			m.setTheme(msg.IsDark())
+		case savedMsg:
+			return m.saved(msg)
+		case tea.KeyPressMsg:
+			if match(msg, m.keys.ForceQuit) {
+				return m, tea.Quit
+			}
+		}
+		m, cmd = m.updateHello(msg)
+		m.clamp()
+		return m, cmd
+	}
 	switch msg := msg.(type) {
+	case savedMsg:
+		m, cmd = m.saved(msg)
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 	case tea.BackgroundColorMsg:
@@ -189,6 +214,8 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		return m.open(pageAbout), nil
 	case match(msg, k.Card):
 		return m.open(pageCard), nil
+	case match(msg, k.Hello):
+		return m.openHello()
 	case match(msg, k.Copy) && m.page == pageCard:
 		return m.copyContact()
 	case match(msg, k.Copy) && m.page == pageRoles:
@@ -204,7 +231,7 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	switch m.page {
 	case pageTimeline:
 		return m.updateTimeline(msg), nil
-	case pageAbout, pageHelp, pageCard:
+	case pageAbout, pageHelp, pageCard, pageHello:
 		if match(msg, k.Back) {
 			m.page = pageRoles
 			return m, nil
@@ -244,6 +271,9 @@ func (m Model) bodyHeight() int { return max(0, m.height-3) }
 // View draws the window: exactly as many lines as it is high, none wider
 // than it is wide.
 func (m Model) View() tea.View {
+	if m.page == pageHello {
+		return m.draw() // the form changes in place: its screens are not memoised
+	}
 	return m.renderer.memoised(m.viewKey(), m.draw)
 }
 
@@ -270,6 +300,8 @@ func (m Model) render() string {
 		body = m.timelineLines()
 	case pageHelp:
 		body = m.help.View(m.helpLines(), m.bodyHeight())
+	case pageHello:
+		body = m.helloLines()
 	case pageCard:
 		body = m.card().lines
 		if m.copied {

@@ -37,9 +37,21 @@ type peekMsg struct{ out chan Model }
 
 type peeker struct{ Model }
 
+// peekFn runs f on the model inside the program's own loop, for what is
+// held by pointer and changes in place (the hello form).
+type peekFn struct {
+	f    func(Model)
+	done chan struct{}
+}
+
 func (p peeker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if pm, ok := msg.(peekMsg); ok {
 		pm.out <- p.Model
+		return p, nil
+	}
+	if pf, ok := msg.(peekFn); ok {
+		pf.f(p.Model)
+		close(pf.done)
 		return p, nil
 	}
 	m, cmd := p.Model.Update(msg)
@@ -48,10 +60,16 @@ func (p peeker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func start(t *testing.T, w, h int, opts ...Option) *driver {
 	t.Helper()
+	return startDoc(t, content.Default(), w, h, opts...)
+}
+
+// startDoc runs a browser over doc in a tea.Program.
+func startDoc(t *testing.T, doc *content.Resume, w, h int, opts ...Option) *driver {
+	t.Helper()
 	opts = append([]Option{WithClock(clock)}, opts...)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
-	p := tea.NewProgram(peeker{New(content.Default(), opts...)},
+	p := tea.NewProgram(peeker{New(doc, opts...)},
 		tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(io.Discard),
 		tea.WithWindowSize(w, h), tea.WithoutSignals())
 	d := &driver{t: t, p: p, done: make(chan result, 1)}
