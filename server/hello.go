@@ -99,10 +99,6 @@ const saveTimeout = 10 * time.Second
 //
 //	printf 'Ann Example\nann@example.com\nHi!\ny\n' | ssh -T HOST hello
 func (s *Server) hello(in io.Reader, out, errOut io.Writer, pty bool) int {
-	if s.cfg.Inbox == nil {
-		fmt.Fprintln(errOut, "this server takes no notes")
-		return 1
-	}
 	if pty {
 		fmt.Fprintln(errOut, "hello asks its questions line by line: ssh -T HOST hello")
 		return 1
@@ -125,6 +121,7 @@ func (s *Server) hello(in io.Reader, out, errOut io.Writer, pty bool) int {
 	answer := strings.ToLower(strings.TrimSpace(ask("May " + owner + " contact you? (y/n): ")))
 	n.Contact = answer == "y" || answer == "yes"
 	if err := n.Check(); err != nil {
+		s.metrics.notes.WithLabelValues("invalid").Inc()
 		fmt.Fprintln(errOut, "not saved: "+strings.ReplaceAll(err.Error(), "\n", "; "))
 		return 1
 	}
@@ -142,6 +139,7 @@ func (s *Server) hello(in io.Reader, out, errOut io.Writer, pty bool) int {
 func (s *Server) saveNote(n ui.Note) (int64, error) {
 	note := inbox.Note{Name: n.Name, Email: n.Email, Message: n.Message, Contact: n.Contact}
 	if err := note.Check(); err != nil {
+		s.metrics.notes.WithLabelValues("invalid").Inc()
 		return 0, err //nolint:wrapcheck // the visitor's own words
 	}
 	return s.save(note)
@@ -151,14 +149,19 @@ func (s *Server) saveNote(n ui.Note) (int64, error) {
 func (s *Server) save(n inbox.Note) (int64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 	defer cancel()
+	start := time.Now()
 	id, err := s.cfg.Inbox.Add(ctx, n)
+	s.metrics.storeTime.Observe(time.Since(start).Seconds())
 	switch {
 	case err == nil:
+		s.metrics.notes.WithLabelValues("saved").Inc()
 		s.log.Info("note saved", "id", id)
 		return id, nil
 	case errors.Is(err, inbox.ErrFull):
+		s.metrics.notes.WithLabelValues("full").Inc()
 		return 0, errors.New("the inbox is full")
 	}
+	s.metrics.notes.WithLabelValues("error").Inc()
 	s.log.Error("note not saved", "err", err)
 	return 0, errors.New("couldn't save — please try again in a minute")
 }

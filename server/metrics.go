@@ -23,6 +23,8 @@ type metrics struct {
 	overran    prometheus.Counter     // browser steps that overran their bound
 	leaked     prometheus.Gauge       // abandoned steps not yet returned
 	reloads    *prometheus.CounterVec // by result: ok, error
+	notes      *prometheus.CounterVec // by result: saved, invalid, full, error
+	storeTime  prometheus.Histogram
 }
 
 // The kinds of session, as resume_sessions_total counts them.
@@ -65,6 +67,13 @@ func newMetrics(lim *limiter) *metrics {
 		overran: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "resume_browser_steps_overran_total", Help: "Browser steps (an update and its screen) that ran past the step timeout; each ended its session.",
 		}),
+		notes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "resume_inbox_notes_total", Help: "Notes visitors sent, by result: saved, invalid, full, error (storage).",
+		}, []string{"result"}),
+		storeTime: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "resume_inbox_store_seconds", Help: "How long storing a note took, to its commit.",
+			Buckets: []float64{0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5},
+		}),
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "resume_document_reloads_total", Help: "Reloads of the résumé file, by result (ok, error: the last good one is kept).",
 		}, []string{"result"}),
@@ -81,7 +90,7 @@ func newMetrics(lim *limiter) *metrics {
 			return float64([]int{kex, login}[p])
 		})
 	}
-	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked, m.reloads,
+	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked, m.reloads, m.notes, m.storeTime,
 		waiting(phaseKex, "kex"), waiting(phaseLogin, "login"),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -3,17 +3,20 @@ package inbox
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver: the release build stays CGO_ENABLED=0
 )
 
 // MaxNotes bounds an inbox: a booth's visitors leave hundreds; a script
-// flooding it is stopped here.
-const MaxNotes = 100_000
+// flooding it is stopped here, and the form says the inbox is full.
+const MaxNotes = 10_000
 
 // SQLite is a Store in an SQLite file: write-ahead log, synchronous=FULL
 // (a commit is on disk before Add returns), a busy timeout, immediate
@@ -44,19 +47,27 @@ func OpenSQLite(path string) (*SQLite, error) {
 	return s, nil
 }
 
-// migrations are the schema's versions, applied in order once each; the
-// database's user_version says how many it has.
-func migrations() []string {
-	return []string{
-		`CREATE TABLE notes (
-			id      INTEGER PRIMARY KEY AUTOINCREMENT,
-			at      TEXT    NOT NULL,
-			name    TEXT    NOT NULL,
-			email   TEXT    NOT NULL DEFAULT '',
-			message TEXT    NOT NULL DEFAULT '',
-			contact INTEGER NOT NULL
-		)`,
+// The schema's versions, as plain SQL files applied in order once each;
+// the database's user_version says how many it has.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+func migrations() ([]string, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		return nil, err //nolint:wrapcheck // a bad pattern, fixed at build
 	}
+	sort.Strings(names)
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			return nil, err //nolint:wrapcheck // embedded, always there
+		}
+		out = append(out, string(b))
+	}
+	return out, nil
 }
 
 func (s *SQLite) migrate(ctx context.Context) error {
@@ -69,7 +80,10 @@ func (s *SQLite) migrate(ctx context.Context) error {
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return err
 	}
-	ms := migrations()
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
 	for v := version; v < len(ms); v++ {
 		if _, err := tx.ExecContext(ctx, ms[v]); err != nil {
 			return fmt.Errorf("migration %d: %w", v+1, err)
