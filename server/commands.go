@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/resume-ssh/resume/content"
@@ -23,6 +24,27 @@ const commandHelp = `Commands (ssh HOST COMMAND):
   version                the server's version
 `
 
+// plain reports whether name is a command that takes no arguments and is
+// always there.
+func plain(name string) bool {
+	switch name {
+	case "json", "markdown", "md", "help", "version", "vcard", "card":
+		return true
+	}
+	return false
+}
+
+// helpText is commandHelp, without the hello line when there is no inbox.
+func helpText(hello bool) string {
+	if hello {
+		return commandHelp
+	}
+	lines := strings.SplitAfter(commandHelp, "\n")
+	return strings.Join(slices.DeleteFunc(lines, func(l string) bool {
+		return strings.HasPrefix(l, "  hello ")
+	}), "")
+}
+
 // command runs one exec command and returns its exit status. Nothing is
 // ever executed: these are the only commands there are.
 func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, pty, owner bool) int {
@@ -35,12 +57,13 @@ func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, pty
 		fmt.Fprintf(errOut, format+"\n", a...)
 		return 2
 	}
-	switch name {
-	case "json", "markdown", "md", "help", "version", "vcard", "card", "hello":
+	hello := s.cfg.Inbox != nil // without an inbox there is no such command
+	switch {
+	case name == "text" || name == "txt":
+	case name == "hello" && hello, plain(name):
 		if len(args) > 0 {
 			return usage("%s takes no arguments; try \"help\"", name)
 		}
-	case "text", "txt":
 	default:
 		fmt.Fprintf(errOut, "unknown command \"%s\"; try \"help\"\n", sanitize(name))
 		return 1
@@ -82,7 +105,7 @@ func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, pty
 	case "hello":
 		return s.hello(in, out, errOut, pty)
 	case "help":
-		_, _ = io.WriteString(out, commandHelp)
+		_, _ = io.WriteString(out, helpText(hello))
 	case "version":
 		_, _ = io.WriteString(out, "resume "+s.cfg.Version+"\n")
 	}

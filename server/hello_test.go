@@ -73,9 +73,24 @@ func TestHelloWithoutATerminal(t *testing.T) {
 	if status != 1 || out != "" || !strings.Contains(errOut, "couldn't save — please try again in a minute") {
 		t.Errorf("storage down: %d %q %q", status, out, errOut)
 	}
-	// No inbox at all.
-	if _, errOut, status := startServer(t, Config{}).hello(t, ""); status != 1 || !strings.Contains(errOut, "takes no notes") {
+	// Counted for the operator: by result, and the time to each commit.
+	body := scrape(t, ts.MetricsHandler())
+	if metricValue(t, body, `resume_inbox_notes_total{result="saved"}`) != 2 || metricValue(t, body, `resume_inbox_notes_total{result="invalid"}`) != 1 || metricValue(t, body, "resume_inbox_store_seconds_count") != 2 {
+		t.Errorf("inbox metrics:\n%s", body)
+	}
+	if metricValue(t, scrape(t, down.MetricsHandler()), `resume_inbox_notes_total{result="error"}`) != 1 {
+		t.Error("a failed save is not counted")
+	}
+	// No inbox at all: no such command, and help does not offer it.
+	none := startServer(t, Config{})
+	if _, errOut, status := none.hello(t, ""); status != 1 || !strings.Contains(errOut, "unknown command") {
 		t.Errorf("no inbox: %d %q", status, errOut)
+	}
+	if help, _, _ := none.run(t, "help"); strings.Contains(help, "hello") || !strings.Contains(help, "vcard") {
+		t.Errorf("help without an inbox:\n%s", help)
+	}
+	if help, _, _ := ts.run(t, "help"); !strings.Contains(help, "  hello ") {
+		t.Errorf("help with an inbox:\n%s", help)
 	}
 }
 

@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -262,6 +264,21 @@ func TestNoteSurvivesSIGKILL(t *testing.T) {
 	list, err := exec.Command(bin, "inbox", "--data-dir", inst.dir, "--format", "json").Output()
 	if err != nil || !strings.Contains(string(list), `"name": "Ann Example"`) || !strings.Contains(string(list), "Hi from the booth!") {
 		t.Errorf("after SIGKILL: %v\n%s", err, list)
+	}
+}
+
+// TestHelloOff: --hello=false opens no inbox and offers no hello.
+func TestHelloOff(t *testing.T) {
+	ssh := needTool(t, "ssh")
+	inst := startBinary(t, "--hello=false")
+	var stderr strings.Builder
+	cmd := exec.Command(ssh, append(sshArgs(t, inst.port, "-T"), "hello")...)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), `unknown command "hello"`) {
+		t.Errorf("hello with --hello=false: %v %q", err, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(inst.dir, inboxFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("--hello=false made an inbox: %v", err)
 	}
 }
 

@@ -25,6 +25,7 @@ type serveOptions struct {
 	loginMemory, exempt, proxyFrom string
 	metricsAddr, pprofAddr         string
 	database, ownerKeys            string
+	hello                          bool
 	keys                           keyFlags
 	cfg                            server.Config
 	shutdown                       time.Duration
@@ -65,6 +66,7 @@ func newServe(e *env, use string) *cobra.Command {
 	fs.StringVar(&o.proxyFrom, "proxy-protocol-from", "", "CIDRs, separated by commas, of load balancers that must send a PROXY protocol header; others may not")
 	fs.StringVar(&o.ownerKeys, "owner-keys", "", "authorized_keys file of the keys that may log in as --owner-user and read the inbox (ssh owner@HOST inbox)")
 	fs.StringVar(&c.OwnerUser, "owner-user", "owner", "the owner's user name: only a key in --owner-keys lets it in")
+	fs.BoolVar(&o.hello, "hello", true, "let visitors leave the owner a note (h in the browser, ssh HOST hello); --hello=false opens no inbox")
 	fs.StringVar(&o.database, "database", "", "the inbox for visitors' notes: sqlite://PATH; default DATA-DIR/"+inboxFile)
 	fs.StringVar(&o.metricsAddr, "metrics-listen", "", "address for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
 	fs.StringVar(&o.pprofAddr, "pprof-listen", "", "address for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
@@ -117,12 +119,14 @@ func (o *serveOptions) run(e *env) error {
 		logger.Info("created host key", "path", created)
 	}
 	o.cfg.HostKey = key
-	store, err := openInbox(o.database, *o.keys.dataDir)
-	if err != nil {
-		return err
+	if o.hello {
+		store, err := openInbox(o.database, *o.keys.dataDir)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		o.cfg.Inbox = store
 	}
-	defer store.Close()
-	o.cfg.Inbox = store
 	srv, err := server.New(o.cfg, doc, logger)
 	if err != nil {
 		return errUsage{err}
