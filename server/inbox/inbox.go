@@ -20,6 +20,13 @@ type Note struct {
 	Email   string    `json:"email,omitempty"` // kept only when Contact
 	Message string    `json:"message,omitempty"`
 	Contact bool      `json:"contact"` // the visitor may be contacted
+	// Source is a keyed hash of where the note came from (never the
+	// address): the same for the same visitor, and useless to anyone
+	// without the server's key.
+	Source string `json:"source,omitempty"`
+	// Unlimited spares the source the PerHour limit (a venue's shared
+	// address the operator named); it is not stored.
+	Unlimited bool `json:"-"`
 }
 
 // The limits of a note's fields.
@@ -52,16 +59,50 @@ func (n *Note) Check() error {
 	return errors.Join(errs...)
 }
 
+// The limits a Store keeps.
+const (
+	// MaxNotes bounds an inbox: a booth's visitors leave hundreds; a
+	// script flooding it is stopped here, and the form says the inbox is
+	// full.
+	MaxNotes = 10_000
+	// PerHour is how many notes one source may send in an hour.
+	PerHour = 5
+	// SameEmail is how long a note with an email stays the one a new note
+	// with that email updates, rather than adding another.
+	SameEmail = 24 * time.Hour
+)
+
 // Store keeps notes. Add returns only once the note is committed to
 // storage that survives a crash of the process or the machine.
 type Store interface {
+	// Add stores n and returns its number: a new one, or that of the note
+	// with the same email from the last day, which n replaces. At is when
+	// it was sent (zero: now). It refuses with ErrFull or ErrTooMany.
 	Add(ctx context.Context, n Note) (id int64, err error)
 	// List is every note since a time (the zero time: all), oldest first.
 	List(ctx context.Context, since time.Time) ([]Note, error)
 	// Delete removes a note, reporting whether there was one.
 	Delete(ctx context.Context, id int64) (bool, error)
+	// Prune removes the notes older than a time and reports how many.
+	Prune(ctx context.Context, before time.Time) (int64, error)
+	// Count is how many notes there are.
+	Count(ctx context.Context) (int, error)
 	Close() error
 }
 
-// ErrFull is Add's error when the inbox holds as many notes as it may.
-var ErrFull = errors.New("the inbox is full")
+// FullNotice is what the owner is told when an inbox holds count notes:
+// nothing, or that visitors can leave no more.
+func FullNotice(count int) string {
+	if count < MaxNotes {
+		return ""
+	}
+	return fmt.Sprintf("the inbox is full (%d notes): visitors cannot leave more until you delete some", count)
+}
+
+// Add's refusals.
+var (
+	// ErrFull: the inbox holds MaxNotes.
+	ErrFull = errors.New("the inbox is full")
+	// ErrTooMany: the note's source sent PerHour notes in the last hour.
+	ErrTooMany = errors.New("too many notes from one place")
+)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,12 +12,9 @@ import (
 	"sort"
 	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver: the release build stays CGO_ENABLED=0
+	"modernc.org/sqlite" // the pure-Go SQLite driver: the release build stays CGO_ENABLED=0
+	sqlite3 "modernc.org/sqlite/lib"
 )
-
-// MaxNotes bounds an inbox: a booth's visitors leave hundreds; a script
-// flooding it is stopped here, and the form says the inbox is full.
-const MaxNotes = 10_000
 
 // SQLite is a Store in an SQLite file: write-ahead log, synchronous=FULL
 // (a commit is on disk before Add returns), a busy timeout, immediate
@@ -29,10 +27,10 @@ type SQLite struct {
 // OpenSQLite opens (creating it if need be) the inbox at path, with its
 // schema.
 func OpenSQLite(path string) (*SQLite, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("inbox: %w", err)
+	if err := writable(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("inbox %s: %w", path, err)
 	}
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("inbox %s: %w", path, err)
@@ -41,10 +39,42 @@ func OpenSQLite(path string) (*SQLite, error) {
 	s := &SQLite{db: db, max: MaxNotes}
 	if err := s.migrate(context.Background()); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("inbox %s: %w", path, err)
+		return nil, fmt.Errorf("inbox %s: %w", path, explain(err))
 	}
 	_ = os.Chmod(path, 0o600)
 	return s, nil
+}
+
+// writable makes sure dir exists and the inbox can write there: SQLite
+// keeps its log and index files beside the database.
+func writable(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err //nolint:wrapcheck // it names the directory
+	}
+	f, err := os.CreateTemp(dir, ".resume-probe-*")
+	if err != nil {
+		return fmt.Errorf("the directory %s is not writable, and the inbox needs to write there (or run with --hello=false): %w", dir, errors.Unwrap(err))
+	}
+	_ = f.Close()
+	return os.Remove(f.Name()) //nolint:wrapcheck // it names the file
+}
+
+// explain turns what SQLite says about a file it cannot use into what an
+// operator can act on.
+func explain(err error) error {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+		return errors.New("the file is not an SQLite database, or is damaged; it was left as it is: restore it from a backup, or move it aside to start an empty inbox")
+	case sqlite3.SQLITE_FULL:
+		return errors.New("the disk is full")
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+		return fmt.Errorf("cannot write the database: %w", err)
+	}
+	return err
 }
 
 // The schema's versions, as plain SQL files applied in order once each;
@@ -84,6 +114,9 @@ func (s *SQLite) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if version > len(ms) {
+		return fmt.Errorf("its schema is version %d, newer than this resume knows (%d): run the newer resume that wrote it", version, len(ms))
+	}
 	for v := version; v < len(ms); v++ {
 		if _, err := tx.ExecContext(ctx, ms[v]); err != nil {
 			return fmt.Errorf("migration %d: %w", v+1, err)
@@ -95,31 +128,25 @@ func (s *SQLite) migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// Add stores n and returns its number once it is committed.
+// timeText is how times are stored: fixed-width UTC, so that comparing
+// the text compares the times.
+const timeText = "2006-01-02T15:04:05.000Z"
+
+func stamp(t time.Time) string { return t.UTC().Format(timeText) }
+
+// Add stores n and returns its number once it is committed; see Store.
 func (s *SQLite) Add(ctx context.Context, n Note) (int64, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	if n.At.IsZero() {
+		n.At = time.Now()
+	}
+	tx, err := s.db.BeginTx(ctx, nil) // immediate: the write lock first
 	if err != nil {
 		return 0, fmt.Errorf("inbox: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
-	var count int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&count); err != nil {
-		return 0, fmt.Errorf("inbox: %w", err)
-	}
-	if count >= s.max {
-		return 0, ErrFull
-	}
-	if n.At.IsZero() {
-		n.At = time.Now()
-	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO notes (at, name, email, message, contact) VALUES (?, ?, ?, ?, ?)",
-		n.At.UTC().Format(time.RFC3339Nano), n.Name, n.Email, n.Message, n.Contact)
+	id, err := add(ctx, tx, n, s.max)
 	if err != nil {
-		return 0, fmt.Errorf("inbox: %w", err)
-	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("inbox: %w", err)
+		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("inbox: %w", err)
@@ -127,10 +154,62 @@ func (s *SQLite) Add(ctx context.Context, n Note) (int64, error) {
 	return id, nil
 }
 
+// add is Add's work inside its transaction.
+func add(ctx context.Context, tx *sql.Tx, n Note, limit int) (int64, error) {
+	hourAgo := stamp(n.At.Add(-time.Hour))
+	if n.Source != "" && !n.Unlimited {
+		var sent int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sends WHERE source = ? AND at > ?", n.Source, hourAgo).Scan(&sent); err != nil {
+			return 0, fmt.Errorf("inbox: %w", err)
+		}
+		if sent >= PerHour {
+			return 0, ErrTooMany
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sends WHERE at <= ?", hourAgo); err != nil {
+			return 0, fmt.Errorf("inbox: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO sends (source, at) VALUES (?, ?)", n.Source, stamp(n.At)); err != nil {
+			return 0, fmt.Errorf("inbox: %w", err)
+		}
+	}
+	var id int64
+	if n.Email != "" {
+		err := tx.QueryRowContext(ctx, "SELECT id FROM notes WHERE email <> '' AND lower(email) = lower(?) AND at > ? ORDER BY id DESC LIMIT 1",
+			n.Email, stamp(n.At.Add(-SameEmail))).Scan(&id)
+		switch {
+		case err == nil:
+			_, err = tx.ExecContext(ctx, "UPDATE notes SET at = ?, name = ?, email = ?, message = ?, contact = ?, source = ? WHERE id = ?",
+				stamp(n.At), n.Name, n.Email, n.Message, n.Contact, n.Source, id)
+			if err != nil {
+				return 0, fmt.Errorf("inbox: %w", err)
+			}
+			return id, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return 0, fmt.Errorf("inbox: %w", err)
+		}
+	}
+	var count int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&count); err != nil {
+		return 0, fmt.Errorf("inbox: %w", err)
+	}
+	if count >= limit {
+		return 0, ErrFull
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO notes (at, name, email, message, contact, source) VALUES (?, ?, ?, ?, ?, ?)",
+		stamp(n.At), n.Name, n.Email, n.Message, n.Contact, n.Source)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: %w", err)
+	}
+	id, err = res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("inbox: %w", err)
+	}
+	return id, nil
+}
+
 // List returns the notes since a time, oldest first.
 func (s *SQLite) List(ctx context.Context, since time.Time) ([]Note, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, at, name, email, message, contact FROM notes WHERE at >= ? ORDER BY id",
-		since.UTC().Format(time.RFC3339Nano))
+	rows, err := s.db.QueryContext(ctx, "SELECT id, at, name, email, message, contact, source FROM notes WHERE at >= ? ORDER BY id", stamp(since))
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
@@ -139,7 +218,7 @@ func (s *SQLite) List(ctx context.Context, since time.Time) ([]Note, error) {
 	for rows.Next() {
 		var n Note
 		var at string
-		if err := rows.Scan(&n.ID, &at, &n.Name, &n.Email, &n.Message, &n.Contact); err != nil {
+		if err := rows.Scan(&n.ID, &at, &n.Name, &n.Email, &n.Message, &n.Contact, &n.Source); err != nil {
 			return nil, fmt.Errorf("inbox: %w", err)
 		}
 		if n.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
@@ -153,17 +232,44 @@ func (s *SQLite) List(ctx context.Context, since time.Time) ([]Note, error) {
 	return out, nil
 }
 
-// Delete removes note id.
+// Delete removes note id, for good: its bytes are overwritten
+// (secure_delete) and the write-ahead log that held them is emptied.
 func (s *SQLite) Delete(ctx context.Context, id int64) (bool, error) {
-	res, err := s.db.ExecContext(ctx, "DELETE FROM notes WHERE id = ?", id)
+	n, err := s.remove(ctx, "DELETE FROM notes WHERE id = ?", id)
+	return n > 0, err
+}
+
+// Prune removes the notes from before a time, for good, as Delete does.
+func (s *SQLite) Prune(ctx context.Context, before time.Time) (int64, error) {
+	return s.remove(ctx, "DELETE FROM notes WHERE at < ?", stamp(before))
+}
+
+func (s *SQLite) remove(ctx context.Context, query string, arg any) (int64, error) {
+	res, err := s.db.ExecContext(ctx, query, arg)
 	if err != nil {
-		return false, fmt.Errorf("inbox: %w", err)
+		return 0, fmt.Errorf("inbox: %w", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("inbox: %w", err)
+		return 0, fmt.Errorf("inbox: %w", err)
 	}
-	return n > 0, nil
+	if n > 0 {
+		// The old pages are still in the log until it is written back and
+		// emptied; a busy reader may delay that, never the deletion.
+		if _, err := s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			return n, fmt.Errorf("inbox: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// Count is how many notes there are.
+func (s *SQLite) Count(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&n); err != nil {
+		return 0, fmt.Errorf("inbox: %w", err)
+	}
+	return n, nil
 }
 
 // Close closes the database.
