@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"slices"
 	"strings"
 
@@ -45,12 +46,19 @@ func helpText(hello bool) string {
 	}), "")
 }
 
+// caller is who runs a command: on a terminal or not, the owner or not,
+// and from where.
+type caller struct {
+	pty, owner bool
+	from       net.Addr
+}
+
 // command runs one exec command and returns its exit status. Nothing is
 // ever executed: these are the only commands there are.
-func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, pty, owner bool) int {
+func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, c caller) int {
 	name, args := args[0], args[1:]
 	doc := s.doc() // one version of the document for the whole command
-	if owner && name == "inbox" {
+	if c.owner && name == "inbox" {
 		return s.inbox(args, out, errOut)
 	}
 	usage := func(format string, a ...any) int {
@@ -101,9 +109,9 @@ func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, pty
 		}
 		_, _ = io.WriteString(out, v)
 	case "card":
-		return card(doc, out, errOut, pty)
+		return card(doc, out, errOut, c.pty)
 	case "hello":
-		return s.hello(in, out, errOut, pty)
+		return s.hello(in, out, errOut, c)
 	case "help":
 		_, _ = io.WriteString(out, helpText(hello))
 	case "version":

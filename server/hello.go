@@ -4,9 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -74,7 +78,7 @@ func (s *Server) inbox(args []string, out, errOut io.Writer) int {
 	case len(args) == 1 && strings.HasPrefix(args[0], "--format="):
 		format = strings.TrimPrefix(args[0], "--format=")
 	case len(args) != 0:
-		fmt.Fprintln(errOut, "usage: inbox [--format table|csv|json], or inbox delete N")
+		fmt.Fprintln(errOut, "usage: inbox [--format table|csv|json|vcard], or inbox delete N")
 		return 2
 	}
 	notes, err := s.cfg.Inbox.List(ctx, time.Time{})
@@ -86,7 +90,38 @@ func (s *Server) inbox(args []string, out, errOut io.Writer) int {
 		fmt.Fprintln(errOut, "inbox: --format: "+sanitize(err.Error()))
 		return 2
 	}
+	if full := inbox.FullNotice(len(notes)); full != "" {
+		fmt.Fprintln(errOut, full)
+	}
 	return 0
+}
+
+// retainEvery is how often Retain looks for notes past their time.
+const retainEvery = time.Hour
+
+// Retain removes the notes older than the InboxRetention now and every
+// hour after, until ctx ends. Without an inbox or a retention it returns
+// at once.
+func (s *Server) Retain(ctx context.Context) {
+	if s.cfg.Inbox == nil || s.cfg.InboxRetention <= 0 {
+		return
+	}
+	t := time.NewTicker(retainEvery)
+	defer t.Stop()
+	for {
+		n, err := s.cfg.Inbox.Prune(ctx, s.cfg.Now().Add(-s.cfg.InboxRetention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Warn("removing old notes", "err", err)
+		case n > 0:
+			s.log.Info("removed old notes", "count", n, "older than", s.cfg.InboxRetention.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // saveTimeout bounds the wait for storage to take a note; past it the
@@ -98,8 +133,8 @@ const saveTimeout = 10 * time.Second
 // stdout once the note is committed.
 //
 //	printf 'Ann Example\nann@example.com\nHi!\ny\n' | ssh -T HOST hello
-func (s *Server) hello(in io.Reader, out, errOut io.Writer, pty bool) int {
-	if pty {
+func (s *Server) hello(in io.Reader, out, errOut io.Writer, c caller) int {
+	if c.pty {
 		fmt.Fprintln(errOut, "hello asks its questions line by line: ssh -T HOST hello")
 		return 1
 	}
@@ -125,7 +160,7 @@ func (s *Server) hello(in io.Reader, out, errOut io.Writer, pty bool) int {
 		fmt.Fprintln(errOut, "not saved: "+strings.ReplaceAll(err.Error(), "\n", "; "))
 		return 1
 	}
-	id, err := s.save(n)
+	id, err := s.save(s.from(n, c.from))
 	if err != nil {
 		fmt.Fprintln(errOut, "not saved: "+err.Error())
 		return 1
@@ -134,15 +169,30 @@ func (s *Server) hello(in io.Reader, out, errOut io.Writer, pty bool) int {
 	return 0
 }
 
-// saveNote is the browser's form's way to the inbox: the same checks and
-// the same storage as ssh HOST hello.
-func (s *Server) saveNote(n ui.Note) (int64, error) {
-	note := inbox.Note{Name: n.Name, Email: n.Email, Message: n.Message, Contact: n.Contact}
-	if err := note.Check(); err != nil {
-		s.metrics.notes.WithLabelValues("invalid").Inc()
-		return 0, err //nolint:wrapcheck // the visitor's own words
+// noteSaver is the browser's form's way to the inbox for a visitor from
+// addr: the same checks and the same storage as ssh HOST hello.
+func (s *Server) noteSaver(addr net.Addr) func(ui.Note) (int64, error) {
+	return func(n ui.Note) (int64, error) {
+		note := inbox.Note{Name: n.Name, Email: n.Email, Message: n.Message, Contact: n.Contact}
+		if err := note.Check(); err != nil {
+			s.metrics.notes.WithLabelValues("invalid").Inc()
+			return 0, err //nolint:wrapcheck // the visitor's own words
+		}
+		return s.save(s.from(note, addr))
 	}
-	return s.save(note)
+}
+
+// from marks n as sent from addr: a keyed hash of its source (an IPv4
+// address or an IPv6 /64), never the address, and whether the operator
+// spared that source the hourly limit.
+func (s *Server) from(n inbox.Note, addr net.Addr) inbox.Note {
+	key := sourceKey(addr)
+	mac := hmac.New(sha256.New, s.cfg.SourceKey)
+	mac.Write([]byte(key.String()))
+	n.Source = hex.EncodeToString(mac.Sum(nil)[:6])
+	n.Unlimited = s.lim.exempt(key)
+	n.At = s.cfg.Now()
+	return n
 }
 
 // save stores n, and says in a visitor's words why it could not.
@@ -160,6 +210,9 @@ func (s *Server) save(n inbox.Note) (int64, error) {
 	case errors.Is(err, inbox.ErrFull):
 		s.metrics.notes.WithLabelValues("full").Inc()
 		return 0, errors.New("the inbox is full")
+	case errors.Is(err, inbox.ErrTooMany):
+		s.metrics.notes.WithLabelValues("limited").Inc()
+		return 0, fmt.Errorf("%d notes in an hour is the most one place may send — please try again later", inbox.PerHour)
 	}
 	s.metrics.notes.WithLabelValues("error").Inc()
 	s.log.Error("note not saved", "err", err)

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net/netip"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,7 +23,21 @@ import (
 // hello runs ssh HOST hello with input on a new connection.
 func (ts *testServer) hello(t *testing.T, input string) (string, string, int) {
 	t.Helper()
-	sess := ts.session(t)
+	return ts.helloFrom(t, "127.0.0.1", input)
+}
+
+// helloFrom runs ssh HOST hello from a chosen loopback address.
+func (ts *testServer) helloFrom(t *testing.T, src, input string) (string, string, int) {
+	t.Helper()
+	c, err := ts.dialFrom(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out, errOut bytes.Buffer
 	sess.Stdin, sess.Stdout, sess.Stderr = strings.NewReader(input), &out, &errOut
 	status := 0
@@ -135,4 +153,112 @@ func TestHelloFormOverSSH(t *testing.T) {
 		buf := make([]byte, 1<<20)
 		return !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "cursor.(*Model).Blink")
 	})
+}
+
+func openStore(t *testing.T) *inbox.SQLite {
+	t.Helper()
+	store, err := inbox.OpenSQLite(filepath.Join(t.TempDir(), "resume.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	return store
+}
+
+// TestHelloLimitsAndSources: one place sends at most five notes an hour,
+// a venue the operator named is spared, the same email updates its note,
+// and the inbox keeps a hash of where each note came from, never the
+// address.
+func TestHelloLimitsAndSources(t *testing.T) {
+	store := openStore(t)
+	var clock atomic.Int64
+	clock.Store(now.UnixNano())
+	ts := startServer(t, Config{
+		Inbox: store, Now: func() time.Time { return time.Unix(0, clock.Load()) },
+		Limits: Limits{PenaltyExempt: []netip.Prefix{netip.MustParsePrefix("127.0.0.3/32")}},
+	})
+	note := func(i int) string { return fmt.Sprintf("Visitor %d\nv%d@example.com\nHi\ny\n", i, i) }
+	for i := 1; i <= inbox.PerHour; i++ {
+		if out, errOut, status := ts.helloFrom(t, "127.0.0.1", note(i)); status != 0 || out != fmt.Sprintf("thanks — saved as #%d\n", i) {
+			t.Fatalf("note %d: %d %q %q", i, status, out, errOut)
+		}
+	}
+	if out, errOut, status := ts.helloFrom(t, "127.0.0.1", note(6)); status != 1 || out != "" || !strings.Contains(errOut, "not saved: 5 notes in an hour is the most one place may send — please try again later") {
+		t.Errorf("a sixth note within the hour: %d %q %q", status, out, errOut)
+	}
+	if out, _, _ := ts.helloFrom(t, "127.0.0.2", note(7)); out != "thanks — saved as #6\n" {
+		t.Errorf("another place: %q", out)
+	}
+	for i := 8; i < 8+inbox.PerHour+2; i++ {
+		if _, errOut, status := ts.helloFrom(t, "127.0.0.3", note(i)); status != 0 {
+			t.Fatalf("the venue's note %d: %q", i, errOut)
+		}
+	}
+	// The same email again updates its note; an hour on, the first place
+	// may send again.
+	if out, _, _ := ts.helloFrom(t, "127.0.0.2", "Visitor Seven\nV7@example.com\nAgain\ny\n"); out != "thanks — saved as #6\n" {
+		t.Errorf("the same email again: %q", out)
+	}
+	clock.Add(int64(61 * time.Minute))
+	if _, errOut, status := ts.helloFrom(t, "127.0.0.1", note(20)); status != 0 {
+		t.Errorf("an hour later: %q", errOut)
+	}
+	notes, err := store.List(context.Background(), time.Time{})
+	if err != nil || len(notes) != 14 {
+		t.Fatalf("%d notes, %v", len(notes), err)
+	}
+	a, b, venue := notes[0].Source, notes[5].Source, notes[6].Source
+	if a == "" || a == b || a == venue || b == venue || notes[4].Source != a || notes[13].Source != a || notes[5].Message != "Again" {
+		t.Errorf("sources: %q %q %q; %+v", a, b, venue, notes)
+	}
+	for _, n := range notes {
+		if strings.Contains(n.Source, "7f0000") || !regexp.MustCompile(`^[0-9a-f]{12}$`).MatchString(n.Source) {
+			t.Errorf("source %q", n.Source)
+		}
+	}
+	if metricValue(t, scrape(t, ts.MetricsHandler()), `resume_inbox_notes_total{result="limited"}`) != 1 {
+		t.Error("the refused note is not counted")
+	}
+}
+
+// manyNotes is storage that holds a full inbox.
+type manyNotes struct{ inbox.Store }
+
+func (manyNotes) List(context.Context, time.Time) ([]inbox.Note, error) {
+	return make([]inbox.Note, inbox.MaxNotes), nil
+}
+
+// TestOwnerIsToldTheInboxIsFull: listing a full inbox says so.
+func TestOwnerIsToldTheInboxIsFull(t *testing.T) {
+	s := fuzzServer(t)
+	s.cfg.Inbox = manyNotes{}
+	var out, errOut bytes.Buffer
+	if status := s.inbox([]string{"--format", "csv"}, &out, &errOut); status != 0 || !strings.Contains(errOut.String(), "the inbox is full (10000 notes): visitors cannot leave more") {
+		t.Errorf("%d %q", status, errOut.String())
+	}
+}
+
+// TestRetain: notes past the retention are removed at start and every
+// hour, and Retain ends with its context.
+func TestRetain(t *testing.T) {
+	store := openStore(t)
+	ctx := context.Background()
+	for i, age := range []time.Duration{100 * 24 * time.Hour, 91 * 24 * time.Hour, 89 * 24 * time.Hour} {
+		if _, err := store.Add(ctx, inbox.Note{At: now.Add(-age), Name: fmt.Sprint("N", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts := startServer(t, Config{Inbox: store, InboxRetention: 90 * 24 * time.Hour})
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { ts.Retain(rctx); close(done) }()
+	waitUntil(t, "old notes removed", func() bool {
+		n, _ := store.Count(ctx)
+		return n == 1
+	})
+	cancel()
+	<-done
+	if notes, _ := store.List(ctx, time.Time{}); len(notes) != 1 || notes[0].Name != "N2" {
+		t.Errorf("kept: %+v", notes)
+	}
 }

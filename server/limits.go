@@ -197,6 +197,17 @@ func newLimiter(cfg Limits, now func() time.Time) *limiter {
 	}
 }
 
+// exempt reports whether key is one of the sources the operator spared
+// (--penalty-exempt): a venue's shared address.
+func (l *limiter) exempt(key netip.Prefix) bool {
+	for _, p := range l.cfg.PenaltyExempt {
+		if p.Overlaps(key) {
+			return true
+		}
+	}
+	return false
+}
+
 // sourceKey groups addresses: IPv4 by address, IPv6 by /64, since one
 // IPv6 visitor usually holds a whole /64.
 func sourceKey(addr net.Addr) netip.Prefix {
@@ -320,10 +331,8 @@ func (l *limiter) endSession(key netip.Prefix) {
 // penalise adds d to what key owes, unless it is exempt. Debts run in
 // real time and are capped at ten minutes.
 func (l *limiter) penalise(key netip.Prefix, d time.Duration) {
-	for _, p := range l.cfg.PenaltyExempt {
-		if p.Overlaps(key) {
-			return
-		}
+	if l.exempt(key) {
+		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

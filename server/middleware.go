@@ -166,7 +166,7 @@ func (s *Server) dispatch(sess *session) {
 func (s *Server) runCommand(sess *session) {
 	ss := sess.ssh
 	_, _, pty := ss.Pty()
-	sess.status = s.command(ss.Command(), ss, &sess.out, ss.Stderr(), pty, s.isOwner(ss.User()))
+	sess.status = s.command(ss.Command(), ss, &sess.out, ss.Stderr(), caller{pty: pty, owner: s.isOwner(ss.User()), from: ss.RemoteAddr()})
 }
 
 // kindOf is what a session asks for, as resume_sessions_total counts it.

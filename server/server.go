@@ -7,6 +7,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -74,6 +75,13 @@ type Config struct {
 	// Inbox keeps the notes visitors leave (ssh HOST hello); nil means
 	// the server takes none.
 	Inbox inbox.Store
+	// SourceKey keys the hash that stands for a visitor's address in the
+	// inbox, which never holds the address itself; nil means a random
+	// key, so that repeats show only within one run.
+	SourceKey []byte
+	// InboxRetention is how long Retain keeps notes; 0 keeps them until
+	// the owner deletes them.
+	InboxRetention time.Duration
 	// OwnerKeys are the keys that may log in as OwnerUser and read the
 	// inbox (ssh owner@HOST inbox). For that user alone "none",
 	// passwords and keyboard-interactive fail and only these keys pass;
@@ -188,6 +196,10 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	if logger == nil {
 		logger = log.New(nil)
 	}
+	if len(cfg.SourceKey) == 0 {
+		cfg.SourceKey = make([]byte, 32)
+		_, _ = rand.Read(cfg.SourceKey) // crypto/rand never fails on Linux
+	}
 	s := &Server{
 		cfg: cfg, log: logger.WithPrefix("ssh"),
 		sessions: map[*session]struct{}{}, lim: newLimiter(cfg.Limits, cfg.Now),
@@ -201,9 +213,6 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	s.docs.Store(newDocument(doc))
 	s.browser = func(opts ...ui.Option) tea.Model {
 		opts = append(opts, ui.WithRenderer(s.renderer))
-		if cfg.Inbox != nil {
-			opts = append(opts, ui.WithNotes(s.saveNote))
-		}
 		return ui.New(s.doc(), opts...)
 	}
 	s.handler = chain(s.dispatch, s.recovery, s.accounting)

@@ -146,7 +146,11 @@ func (s *Server) openBrowser(sess *session, c browserConn) *browser {
 	if reader {
 		fw = &lineWriter{out: &sess.out, width: w, height: h}
 	}
-	l := newLoop(s.browser(ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(reader)), fw, in, s.guard)
+	opts := []ui.Option{ui.WithClock(s.cfg.Now), ui.WithSize(w, h), ui.WithReader(reader)}
+	if s.cfg.Inbox != nil {
+		opts = append(opts, ui.WithNotes(s.noteSaver(ss.RemoteAddr())))
+	}
+	l := newLoop(s.browser(opts...), fw, in, s.guard)
 	l.unsupported = s.unsupported.note
 	ctx, stop := context.WithCancel(ss.Context())
 	sess.mu.Lock()
