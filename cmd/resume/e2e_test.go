@@ -76,12 +76,19 @@ var listening = regexp.MustCompile(`listening addr=127\.0\.0\.1:(\d+)`)
 // temporary data directory, and stops it when the test ends.
 func startBinary(t *testing.T, args ...string) *instance {
 	t.Helper()
+	return startBinaryIn(t, t.TempDir(), nil, args...)
+}
+
+// startBinaryIn runs the built binary with the data directory dir, behind
+// the command wrap (such as prlimit and its flags) when there is one.
+func startBinaryIn(t *testing.T, dir string, wrap []string, args ...string) *instance {
+	t.Helper()
 	bin, err := buildOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	cmd := exec.Command(bin, append([]string{"serve", "--listen", "127.0.0.1:0", "--data-dir", dir}, args...)...)
+	argv := append(append(wrap, bin, "serve", "--listen", "127.0.0.1:0", "--data-dir", dir), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

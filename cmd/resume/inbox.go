@@ -2,9 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +20,62 @@ import (
 
 // inboxFile is the SQLite inbox's name in the data directory.
 const inboxFile = "resume.db"
+
+// sourceKeyFile keys the hash that stands for visitors' addresses in the
+// inbox; it is made on the first start.
+const sourceKeyFile = "inbox.key"
+
+// loadSourceKey reads the data directory's source key, making it first
+// if there is none: 32 random bytes, in hex. Replicas that share an inbox
+// share this file too, so that a visitor's hash is the same on each.
+func loadSourceKey(dataDir string) ([]byte, error) {
+	path := filepath.Join(dataDir, sourceKeyFile)
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, err //nolint:wrapcheck // it names the directory
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		_, err = f.WriteString(hex.EncodeToString(key) + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			_ = os.Remove(path)
+			return nil, err //nolint:wrapcheck // it names the file
+		}
+		return key, nil
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return nil, err //nolint:wrapcheck // as above
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err //nolint:wrapcheck // as above
+	}
+	key, err = hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("%s:1: want a key of at least 32 hex digits; delete the file to make a new one", path)
+	}
+	return key, nil
+}
+
+// parseAge reads a length of time as Go writes it (720h) or in days (30d).
+func parseAge(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 || n > 100*365 {
+			return 0, fmt.Errorf("bad age %q", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("bad age %q", s)
+	}
+	return d, nil
+}
 
 // openInbox opens the inbox that --database names, or the SQLite file in
 // the data directory.
@@ -58,11 +119,14 @@ func newInbox(e *env) *cobra.Command {
 				}
 				return err //nolint:wrapcheck // stdout's own
 			}
+			if count, err := store.Count(context.Background()); err == nil && inbox.FullNotice(count) != "" {
+				fmt.Fprintln(e.stderr, inbox.FullNotice(count))
+			}
 			return nil
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&format, "format", "table", "table, csv or json")
+	fs.StringVar(&format, "format", "table", "table, csv, json, or vcard (the visitors who may be contacted, for an address book)")
 	fs.StringVar(&since, "since", "", "only notes from this date on, such as 2026-11-30")
 	fs.StringVar(&database, "database", "", "the inbox: sqlite://PATH; default DATA-DIR/"+inboxFile)
 	fs.StringVar(&dataDir, "data-dir", defaultDataDir(e.getenv), "directory of the host key and the inbox")

@@ -42,6 +42,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"serve", "--login-memory", "1KiB"},
 		{"serve", "--penalty-exempt", "203.0.113.0/33"},
 		{"serve", "--penalty-exempt", "venue"},
+		{"serve", "--inbox-retention", "forever"},
+		{"serve", "--inbox-retention", "-3d"},
 	} {
 		_, errOut, code := runCLI(t, nil, args...)
 		if code != 2 || errOut == "" {
@@ -386,7 +388,7 @@ func TestInboxCommand(t *testing.T) {
 		t.Errorf("table: exit %d:\n%s", code, out)
 	}
 	out, _, _ = runCLI(t, nil, "inbox", "--data-dir", dir, "--format", "csv")
-	if !strings.Contains(out, `"\x1b[2J=HYPERLINK(""x"")"`) || !strings.Contains(out, `'+1 \x07`) || !strings.Contains(out, `'=SUM(A1:A9)`) || !strings.Contains(out, `'@mention`) || !strings.HasPrefix(out, "id,at,name,email,contact,message\n1,2026-11-20T10:00:00Z,Ann Example,ann@example.com,true,Loved the talk\n") {
+	if !strings.Contains(out, `"\x1b[2J=HYPERLINK(""x"")"`) || !strings.Contains(out, `'+1 \x07`) || !strings.Contains(out, `'=SUM(A1:A9)`) || !strings.Contains(out, `'@mention`) || !strings.HasPrefix(out, "id,at,name,email,contact,message,source\n1,2026-11-20T10:00:00Z,Ann Example,ann@example.com,true,Loved the talk,\n") {
 		t.Errorf("csv:\n%s", out)
 	}
 	out, _, _ = runCLI(t, nil, "inbox", "--data-dir", dir, "--format", "json", "--since", "2026-11-25")
@@ -394,7 +396,42 @@ func TestInboxCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &notes); err != nil || len(notes) != 2 || notes[0].ID != 2 {
 		t.Errorf("json --since: %v\n%s", err, out)
 	}
+	// vcard: an address book's entry for each visitor who may be contacted.
+	out, _, _ = runCLI(t, nil, "inbox", "--data-dir", dir, "--format", "vcard")
+	if out != "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann Example\r\nEMAIL:ann@example.com\r\nNOTE:Loved the talk\r\nREV:20261120T100000Z\r\nEND:VCARD\r\n" {
+		t.Errorf("vcard:\n%q", out)
+	}
 	if _, _, code := runCLI(t, nil, "inbox", "--data-dir", dir, "--format", "xml"); code != 2 {
 		t.Errorf("--format xml: exit %d", code)
+	}
+}
+
+func TestParseAge(t *testing.T) {
+	for in, want := range map[string]time.Duration{"90d": 90 * 24 * time.Hour, "2160h": 2160 * time.Hour, "0": 0, "0d": 0} {
+		if got, err := parseAge(in); err != nil || got != want {
+			t.Errorf("%q: %v %v", in, got, err)
+		}
+	}
+}
+
+// TestSourceKey: made once on the first start, the same after, and a
+// damaged one named with its place.
+func TestSourceKey(t *testing.T) {
+	dir := t.TempDir()
+	first, err := loadSourceKey(dir)
+	if err != nil || len(first) != 32 {
+		t.Fatalf("%x %v", first, err)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, sourceKeyFile)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the key file: %v %v", fi.Mode(), err)
+	}
+	if again, err := loadSourceKey(dir); err != nil || string(again) != string(first) {
+		t.Errorf("a second start made a new key: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, sourceKeyFile), []byte("not hex\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadSourceKey(dir); err == nil || !strings.Contains(err.Error(), sourceKeyFile+":1: want a key") {
+		t.Errorf("a damaged key: %v", err)
 	}
 }

@@ -24,7 +24,7 @@ type serveOptions struct {
 	doc, logFormat, logLevel       string
 	loginMemory, exempt, proxyFrom string
 	metricsAddr, pprofAddr         string
-	database, ownerKeys            string
+	database, ownerKeys, retention string
 	hello                          bool
 	keys                           keyFlags
 	cfg                            server.Config
@@ -67,6 +67,7 @@ func newServe(e *env, use string) *cobra.Command {
 	fs.StringVar(&o.ownerKeys, "owner-keys", "", "authorized_keys file of the keys that may log in as --owner-user and read the inbox (ssh owner@HOST inbox)")
 	fs.StringVar(&c.OwnerUser, "owner-user", "owner", "the owner's user name: only a key in --owner-keys lets it in")
 	fs.BoolVar(&o.hello, "hello", true, "let visitors leave the owner a note (h in the browser, ssh HOST hello); --hello=false opens no inbox")
+	fs.StringVar(&o.retention, "inbox-retention", "0", "remove visitors' notes older than this, such as 90d or 2160h, for good; 0 keeps them until the owner deletes them")
 	fs.StringVar(&o.database, "database", "", "the inbox for visitors' notes: sqlite://PATH; default DATA-DIR/"+inboxFile)
 	fs.StringVar(&o.metricsAddr, "metrics-listen", "", "address for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
 	fs.StringVar(&o.pprofAddr, "pprof-listen", "", "address for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
@@ -93,6 +94,9 @@ func (o *serveOptions) check() error {
 			return errUsage{err}
 		}
 		o.cfg.OwnerKeys = keys
+	}
+	if o.cfg.InboxRetention, err = parseAge(o.retention); err != nil {
+		return errUsage{fmt.Errorf("--inbox-retention: want an age such as 90d or 2160h, not %q", o.retention)}
 	}
 	o.cfg.ProxyProtocolFrom = splitList(o.proxyFrom)
 	o.cfg.Version = buildVersion()
@@ -126,6 +130,9 @@ func (o *serveOptions) run(e *env) error {
 		}
 		defer store.Close()
 		o.cfg.Inbox = store
+		if o.cfg.SourceKey, err = loadSourceKey(*o.keys.dataDir); err != nil {
+			return err
+		}
 	}
 	srv, err := server.New(o.cfg, doc, logger)
 	if err != nil {
@@ -159,6 +166,9 @@ func (o *serveOptions) run(e *env) error {
 			}
 		}()
 	}
+	retained := make(chan struct{})
+	go func() { srv.Retain(ctx); close(retained) }()
+	defer func() { stop(); <-retained }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {
