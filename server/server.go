@@ -286,7 +286,18 @@ func (s *Server) sshConfig(ctx ssh.Context) *gossh.ServerConfig {
 	cn := connOf(ctx)
 	c := &gossh.ServerConfig{NoClientAuth: true, NoClientAuthCallback: func(m gossh.ConnMetadata) (*gossh.Permissions, error) {
 		if s.isOwner(m.User()) {
-			return nil, errOwnerNeedsKey
+			// From here on the owner may only use a key, and the client
+			// is told so: "Permission denied (publickey)", with no other
+			// method to try.
+			return nil, &gossh.PartialSuccessError{Next: gossh.ServerAuthCallbacks{
+				PublicKeyCallback: func(_ gossh.ConnMetadata, key gossh.PublicKey) (*gossh.Permissions, error) {
+					if !s.ownerKey(key) {
+						return nil, errOwnerNeedsKey
+					}
+					cn.authenticated()
+					return ctx.Permissions().Permissions, nil
+				},
+			}}
 		}
 		cn.authenticated()
 		return nil, nil

@@ -315,7 +315,7 @@ func TestOwnerOverOpenSSH(t *testing.T) {
 	var stderr strings.Builder
 	c := as("stranger")
 	c.Stderr = &stderr
-	if err := c.Run(); err == nil || !strings.Contains(stderr.String(), "Permission denied (publickey") {
+	if err := c.Run(); err == nil || !strings.Contains(stderr.String(), "Permission denied (publickey).") {
 		t.Errorf("another key as the owner: %v %q", err, stderr.String())
 	}
 }
