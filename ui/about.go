@@ -79,6 +79,14 @@ func (m Model) buildHelp() []string {
 	} {
 		out = append(out, wrapRuns([]run{{text: l}}, max(1, m.width-2), "", st)...)
 	}
+	out = append(out, "", st.Title.Render("Without the browser"), "")
+	lines := []string{"ssh HOST help lists the commands: the résumé as text, Markdown or JSON, and the contact card."}
+	if m.notes != nil {
+		lines = append(lines, "ssh -T HOST hello leaves a note from any terminal or script: the same questions, line by line.")
+	}
+	for _, l := range lines {
+		out = append(out, wrapRuns([]run{{text: l}}, max(1, m.width-2), "", st)...)
+	}
 	return indent(out, "  ")
 }
 

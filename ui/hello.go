@@ -26,7 +26,8 @@ func WithNotes(save func(Note) (int64, error)) Option {
 // changes in place, and its answers stay when it is left and opened again
 // or when saving fails.
 type hello struct {
-	form                 *huh.Form
+	form *huh.Form // nil once it is left or done with
+
 	name, email, message string
 	contact              bool
 	status               string // what happened to the last try
@@ -59,7 +60,9 @@ func (h *hello) newForm(owner string, w int) {
 				}
 				return nil
 			}),
-		huh.NewText().Key("message").Title("A message (optional)").Value(&h.message).CharLimit(1000).Lines(3),
+		// An Input, not a Text: bubbles' textarea reserves 240 KB for 10,000
+		// lines, twice, where a note has at most 1,000 characters.
+		huh.NewInput().Key("message").Title("A message (optional)").Value(&h.message).CharLimit(1000),
 		huh.NewConfirm().Key("contact").Title("May "+owner+" contact you?").Value(&h.contact),
 	)).WithAccessible(false).WithShowHelp(true).WithWidth(max(20, min(w-4, 72)))
 }
@@ -82,7 +85,8 @@ func (m Model) openHello() (Model, tea.Cmd) {
 func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
 	h := m.hello
 	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" {
-		m.page = pageRoles // the answers stay for next time
+		m.page = pageRoles // the answers stay for next time; the form
+		h.form = nil       // (about 45 KB of huh) is made again then
 		return m, nil
 	}
 	f, cmd := h.form.Update(msg)
@@ -116,7 +120,7 @@ func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 		h.newForm(firstOf(m.doc.Person.Name, "the owner"), m.width)
 		return m, h.form.Init()
 	}
-	h.status, h.saved = fmt.Sprintf("thanks — saved as #%d", msg.id), true
+	h.status, h.saved, h.form = fmt.Sprintf("thanks — saved as #%d", msg.id), true, nil
 	return m, nil
 }
 
@@ -124,7 +128,7 @@ func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 func (m Model) helloLines() []string {
 	h, st := m.hello, m.styles
 	out := []string{"  " + st.Title.Render("Say hello"), ""}
-	if !h.saved {
+	if h.form != nil {
 		for _, l := range strings.Split(h.form.View(), "\n") {
 			out = append(out, "  "+l)
 		}
@@ -137,7 +141,7 @@ func (m Model) helloLines() []string {
 
 // formOpen reports whether the hello form is on screen, taking keys.
 func (m Model) formOpen() bool {
-	return m.page == pageHello && m.hello != nil && !m.hello.saved && m.hello.form.State == huh.StateNormal
+	return m.page == pageHello && m.hello != nil && m.hello.form != nil && m.hello.form.State == huh.StateNormal
 }
 
 func b2i(b bool) int {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -122,7 +123,17 @@ func TestHelloForm(t *testing.T) {
 // and h is not listed.
 func TestNoFormWithoutNotes(t *testing.T) {
 	m := drive(New(content.Default(), WithClock(clock)), 100, 30, "h")
-	if m.page == pageHello || strings.Contains(screenOf(drive(m, 100, 30, "?")), "say hello") {
+	if help := screenOf(drive(m, 100, 30, "?")); m.page == pageHello || strings.Contains(help, "say hello") || strings.Contains(help, "hello leaves") {
 		t.Error("a form with nowhere to keep its notes")
+	}
+}
+
+// TestHelpNamesBothWays: with notes on, the help page offers the form (h)
+// and ssh -T HOST hello.
+func TestHelpNamesBothWays(t *testing.T) {
+	m := New(content.Default(), WithClock(clock), WithNotes(func(Note) (int64, error) { return 1, nil }))
+	help := screenOf(drive(m, 120, 40, "?"))
+	if !regexp.MustCompile(`\bh +say hello`).MatchString(help) || !strings.Contains(help, "ssh -T HOST hello leaves a note") {
+		t.Errorf("help:\n%s", help)
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -310,4 +312,32 @@ func TestDiskFull(t *testing.T) {
 			t.Errorf("note %d: %+v", i, n)
 		}
 	}
+}
+
+// BenchmarkAdd is one note committed to an SQLite file in a temporary
+// directory, with synchronous=FULL: the wait a visitor has before being
+// thanked. p50-ms and p99-ms are of the single commits.
+func BenchmarkAdd(b *testing.B) {
+	s, err := OpenSQLite(filepath.Join(b.TempDir(), "resume.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	s.max = math.MaxInt
+	ctx := context.Background()
+	at := time.Now()
+	var times []time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		n := Note{At: at.Add(time.Duration(i) * time.Second), Name: "Ann Example", Email: fmt.Sprintf("ann%d@example.com", i), Message: "Loved the talk; let's talk about the SRE role.", Contact: true, Source: fmt.Sprintf("%012x", i)}
+		start := time.Now()
+		if _, err := s.Add(ctx, n); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1e3, "p50-ms")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1e3, "p99-ms")
 }
