@@ -35,19 +35,36 @@ type screenWriter interface {
 //     nothing, since it was read out the first time;
 //   - otherwise (scrolling up, another page) the whole view again, after
 //     a blank line.
+//
+// A view with a cursor is a question waiting for an answer (the hello
+// form in reader mode): its last line is left open, and what is typed is
+// echoed as a terminal would, new characters printed and a deleted one
+// rubbed out with backspace, space, backspace; lines added below it are
+// printed alone.
 type lineWriter struct {
 	out           io.Writer
 	prev          []string
+	open          bool // the last line printed is a question, waiting: no CR LF yet
 	buf           bytes.Buffer
 	width, height int
 }
 
 func (w *lineWriter) draw(v tea.View) error {
 	lines := plainLines(v.Content)
+	asking := v.Cursor != nil
+	for asking && len(lines) > 1 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1] // the screen's padding: the question is last
+	}
 	b := &w.buf
-	if w.prev == nil {
-		writeLines(b, lines)
-	} else {
+	open := asking
+	switch {
+	case w.prev == nil:
+		writeLines(b, lines, asking)
+	case grew(b, w.prev, lines, w.open, asking):
+	default:
+		if w.open {
+			b.WriteString("\r\n")
+		}
 		// The lines both views end with (a status line) stay as printed.
 		foot := 0
 		for foot < min(len(w.prev), len(lines))-1 && w.prev[len(w.prev)-1-foot] == lines[len(lines)-1-foot] {
@@ -55,13 +72,14 @@ func (w *lineWriter) draw(v tea.View) error {
 		}
 		was, now := w.prev[:len(w.prev)-foot], lines[:len(lines)-foot]
 		if k := scrolled(was, now); k >= 0 {
-			writeLines(b, now[len(now)-k:])
+			open = asking && foot == 0 && k > 0
+			writeLines(b, now[len(now)-k:], open)
 		} else {
 			b.WriteString("\r\n")
-			writeLines(b, lines)
+			writeLines(b, lines, asking)
 		}
 	}
-	w.prev = lines
+	w.prev, w.open = lines, open
 	if b.Len() == 0 {
 		return nil
 	}
@@ -114,9 +132,46 @@ func plainLines(content string) []string {
 	return out
 }
 
-func writeLines(b *bytes.Buffer, lines []string) {
-	for _, l := range lines {
+// writeLines prints lines, each ending in CR LF but the last when it is
+// left open.
+func writeLines(b *bytes.Buffer, lines []string, open bool) {
+	for i, l := range lines {
 		b.WriteString(l)
+		if !open || i < len(lines)-1 {
+			b.WriteString("\r\n")
+		}
+	}
+}
+
+// grew prints the change from was to now when now is was with lines added
+// at the end, or, when was's last line was left open (wasOpen), what
+// typing there makes: characters added to it or taken off its end, then
+// any lines added after it. It reports whether it was such a change.
+func grew(b *bytes.Buffer, was, now []string, wasOpen, open bool) bool {
+	n := len(was)
+	if n == 0 || len(now) < n || !slices.Equal(was[:n-1], now[:n-1]) {
+		return false
+	}
+	line, typed := was[n-1], now[n-1]
+	switch {
+	case !wasOpen:
+		if typed != line || len(now) == n {
+			return false
+		}
+		writeLines(b, now[n:], open)
+		return true
+	case strings.HasPrefix(typed, line):
+		b.WriteString(typed[len(line):])
+	case len(now) == n && strings.HasPrefix(line, typed):
+		b.WriteString(strings.Repeat("\b \b", ansi.StringWidth(line[len(typed):])))
+	default:
+		return false
+	}
+	if len(now) > n {
+		b.WriteString("\r\n")
+		writeLines(b, now[n:], open)
+	} else if !open {
 		b.WriteString("\r\n")
 	}
+	return true
 }

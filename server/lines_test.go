@@ -1,9 +1,12 @@
 package server
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestReaderOverDumbTerminal is the screen-reader path: TERM=dumb over
@@ -52,4 +55,60 @@ func TestReaderOverDumbTerminal(t *testing.T) {
 	waitUntil(t, "k prints the view again, after a blank line", func() bool {
 		return strings.HasPrefix(strings.TrimPrefix(raw.String(), before), "\r\nWhat is Rackspace?\r\n")
 	})
+}
+
+// TestHelloOverDumbTerminal: on TERM=dumb, h asks the hello questions
+// line by line: each question is printed once and left open, what is
+// typed is echoed character by character (backspace rubs one out), and
+// the note is stored before the thanks.
+func TestHelloOverDumbTerminal(t *testing.T) {
+	store := openStore(t)
+	ts := startServer(t, Config{Inbox: store})
+	raw := &waitBuf{}
+	_, stdin, _ := ts.browseAs(t, "dumb", 80, 24, raw)
+	waitUntil(t, "reader mode offers hello", func() bool { return strings.Contains(raw.String(), "h says hello") })
+	mark := raw.String()
+	// expect sends keys and waits for exactly want to be printed after them.
+	expect := func(keys, want string) {
+		t.Helper()
+		if _, err := io.WriteString(stdin, keys); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, fmt.Sprintf("%q prints %q", keys, want), func() bool { return raw.String() == mark+want })
+		mark += want
+	}
+	if _, err := io.WriteString(stdin, "h"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the first question", func() bool { return strings.HasSuffix(raw.String(), "\r\nYour name:") })
+	mark = raw.String()
+	expect("A", " A")
+	expect("n", "n")
+	expect("x", "x")
+	expect("\x7f", "\b \b")
+	expect("n\r", "n\r\nYour email:")
+	expect("nope\r", " nope\r\nan address such as ann@example.com\r\nYour email:")
+	expect("ann@example.com\r", " ann@example.com\r\nA message (optional):")
+	expect("Hi\r", " Hi\r\nMay the owner contact you? (y/n):")
+	if _, err := io.WriteString(stdin, "y\r"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the thanks", func() bool { return strings.Contains(raw.String(), "thanks — saved as #1\r\n") })
+	if n := strings.Count(raw.String(), "Say hello:"); n != 1 {
+		t.Errorf("the questions were printed %d times, not once: %q", n, raw.String())
+	}
+	mark = raw.String()
+	if _, err := io.WriteString(stdin, "\x1b"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "esc goes back to the résumé", func() bool {
+		return strings.Contains(strings.TrimPrefix(raw.String(), mark), "What is Rackspace?")
+	})
+	if strings.ContainsRune(raw.String(), '\x1b') {
+		t.Errorf("escape sequences on a dumb terminal: %q", raw.String())
+	}
+	notes, err := store.List(context.Background(), time.Time{})
+	if err != nil || len(notes) != 1 || notes[0].Name != "Ann" || notes[0].Email != "ann@example.com" || notes[0].Message != "Hi" || !notes[0].Contact {
+		t.Errorf("stored: %+v %v", notes, err)
+	}
 }

@@ -107,8 +107,14 @@ func (m Model) renderReader() string {
 	h := m.height - 1
 	body := m.read.View(m.readerLines(), h)
 	status := "Reader mode. j/k scroll, space pages, r leaves, q quits."
+	if m.notes != nil {
+		status = "Reader mode. j/k scroll, space pages, h says hello, r leaves, q quits."
+	}
 	if lipgloss.Width(status) > m.width {
 		status = "r: leave reader mode · q: quit"
+		if m.notes != nil {
+			status = "h: say hello · r: leave reader mode · q: quit"
+		}
 	}
 	return frame(append(fit(body, m.width, h), status), m.width, m.height)
 }

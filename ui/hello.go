@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -26,8 +27,8 @@ func WithNotes(save func(Note) (int64, error)) Option {
 // changes in place, and its answers stay when it is left and opened again
 // or when saving fails.
 type hello struct {
-	form *huh.Form // nil once it is left or done with
-
+	form                 *huh.Form // nil once it is left or done with
+	lines                *prompts  // reader mode's questions, in place of the form
 	name, email, message string
 	contact              bool
 	status               string // what happened to the last try
@@ -55,8 +56,8 @@ func (h *hello) newForm(owner string, w int) {
 			}),
 		huh.NewInput().Key("email").Title("Your email").Value(&h.email).
 			Validate(func(s string) error {
-				if at := strings.Index(s, "@"); at < 1 || at == len(s)-1 || strings.ContainsAny(s, " <>") {
-					return fmt.Errorf("an address such as ann@example.com")
+				if msg := emailProblem(s); msg != "" {
+					return errors.New(msg)
 				}
 				return nil
 			}),

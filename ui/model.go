@@ -116,6 +116,18 @@ func (m Model) Init() tea.Cmd {
 // Update handles one message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
+	if m.promptsOpen() {
+		switch msg := msg.(type) {
+		case tea.WindowSizeMsg:
+			m.width, m.height = msg.Width, msg.Height
+			return m, nil
+		case tea.KeyPressMsg:
+			if match(msg, m.keys.ForceQuit) {
+				return m, tea.Quit
+			}
+		}
+		return m.updatePrompts(msg)
+	}
 	if m.formOpen() {
 		// The form takes everything (its own messages too) but the size,
 		// the theme, ctrl+c and what saving came to.
@@ -198,6 +210,9 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 		m.reader, m.read = !m.reader, pager{}
 		return m, nil
 	}
+	if m.reader && match(msg, k.Hello) {
+		return m.openPrompts(), nil
+	}
 	if m.reader {
 		return m.scroll(msg), nil
 	}
@@ -278,7 +293,14 @@ func (m Model) View() tea.View {
 }
 
 func (m Model) draw() tea.View {
-	v := tea.NewView(m.render())
+	var v tea.View
+	if m.promptsOpen() && !m.tooSmall() {
+		s, cur := m.renderPrompts()
+		v = tea.NewView(s)
+		v.Cursor = cur
+	} else {
+		v = tea.NewView(m.render())
+	}
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = printable(m.doc.Title())

@@ -223,15 +223,41 @@ func TestEndToEndDumbTerminalOpenSSH(t *testing.T) {
 	inst := startBinary(t)
 	p := startPane(t, "dumb"+inst.port, 100, 30, "TERM=dumb "+ssh+" -tt "+strings.Join(sshArgs(t, inst.port), " "))
 	p.logs = inst.logs
-	p.waitFor("Reader mode. j/k scroll, space pages, r leaves, q quits.")
+	p.waitFor("Reader mode. j/k scroll, space pages, h says hello, r leaves, q quits.")
 	rows := strings.Split(p.screen(), "\n")
 	if !slices.Contains(rows, "==================") || !slices.Contains(rows, "Principal Engineer") {
 		t.Errorf("the document is not in lines:\n%s", p.screen())
 	}
 	p.keys("G")
 	p.waitFor("Worked with many server OS types including Windows, Linux, and Sun Solaris.")
+	// The hello questions, line by line, with what is typed echoed.
+	p.keys("h")
+	p.waitFor("Your name:")
+	p.keys("A", "n", "x", "BSpace", "n")
+	p.waitFor("Your name: Ann")
+	p.keys("Enter")
+	p.waitFor("Your email:")
+	p.keys("-l", "ann@example.com")
+	p.keys("Enter", "Enter")
+	p.waitFor("contact you? (y/n):")
+	p.keys("y", "Enter")
+	p.waitFor("thanks — saved as #1")
+	p.keys("Escape")
+	// The reader's view again, its status line last (an ESC followed too
+	// soon by q would be read as alt+q).
+	deadline := time.Now().Add(15 * time.Second)
+	for strings.Contains(p.screen(), "Press esc") || !strings.HasSuffix(strings.TrimSpace(p.screen()), "q quits.") {
+		if time.Now().After(deadline) {
+			t.Fatalf("esc did not go back to the résumé:\n%s", p.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	p.keys("q")
 	p.waitFor("EXIT=0")
+	notes := listInbox(t, inst.dir)
+	if n := notes[1]; n.Name != "Ann" || n.Email != "ann@example.com" || !n.Contact {
+		t.Errorf("stored: %+v", notes)
+	}
 }
 
 // TestEndToEndViewInTmux: resume view runs the same browser in a local
