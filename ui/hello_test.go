@@ -3,10 +3,13 @@ package ui
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/resume-ssh/resume/content"
 )
@@ -45,7 +48,7 @@ func (d *driver) waitField(key string) {
 		focused := ""
 		done := make(chan struct{})
 		d.send(peekFn{func(m Model) {
-			if m.hello != nil {
+			if m.hello != nil && m.hello.form != nil {
 				focused = m.hello.form.GetFocusedField().GetKey()
 			}
 		}, done})
@@ -136,4 +139,37 @@ func TestHelpNamesBothWays(t *testing.T) {
 	if !regexp.MustCompile(`\bh +say hello`).MatchString(help) || !strings.Contains(help, "ssh -T HOST hello leaves a note") {
 		t.Errorf("help:\n%s", help)
 	}
+}
+
+// TestHelloFormSmallAndMouse: at 40×12 the focused field is always in
+// view, and a click on a field's title focuses it.
+func TestHelloFormSmallAndMouse(t *testing.T) {
+	d := startDoc(t, content.Default(), 40, 12, WithNotes(func(Note) (int64, error) { return 1, nil }))
+	d.keys("h")
+	for _, f := range []struct{ key, title, answer string }{
+		{"name", "Your name", "Bo"},
+		{"email", "Your email", "bo@example.com"},
+		{"message", "A message (optional)", "Hi"},
+		{"contact", "May the owner contact you?", ""},
+	} {
+		d.waitField(f.key)
+		if s := d.screenInLoop(); !strings.Contains(s, f.title) {
+			t.Errorf("%s is focused and out of view at 40×12:\n%s", f.key, s)
+		}
+		if f.answer != "" {
+			d.typeText(f.answer)
+			d.keys("enter")
+		}
+	}
+	// Click the message field's title: the focus goes back to it.
+	rows := strings.Split(d.screenInLoop(), "\n")
+	y := slices.IndexFunc(rows, func(r string) bool { return strings.Contains(r, "A message") })
+	if y < 0 {
+		t.Fatalf("no message field on screen:\n%s", strings.Join(rows, "\n"))
+	}
+	d.send(tea.MouseClickMsg{Button: tea.MouseLeft, X: 4, Y: y + 1})
+	d.waitField("message")
+	// A click on a tab leaves the form for that view.
+	d.send(tea.MouseClickMsg{Button: tea.MouseLeft, X: 1, Y: 0})
+	d.waitScreen("Principal Engineer")
 }
