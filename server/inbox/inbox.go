@@ -87,6 +87,8 @@ type Store interface {
 	Prune(ctx context.Context, before time.Time) (int64, error)
 	// Count is how many notes there are.
 	Count(ctx context.Context) (int, error)
+	// Ready reports whether the storage answers now.
+	Ready(ctx context.Context) error
 	Close() error
 }
 

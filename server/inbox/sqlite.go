@@ -80,11 +80,13 @@ func explain(err error) error {
 // The schema's versions, as plain SQL files applied in order once each;
 // the database's user_version says how many it has.
 //
-//go:embed migrations/*.sql
+//go:embed migrations
 var migrationFiles embed.FS
 
-func migrations() ([]string, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+// migrations are the schema's versions for a database kind: sqlite or
+// postgres, the same versions in each one's words.
+func migrations(kind string) ([]string, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/"+kind+"/*.sql")
 	if err != nil {
 		return nil, err //nolint:wrapcheck // a bad pattern, fixed at build
 	}
@@ -110,7 +112,7 @@ func (s *SQLite) migrate(ctx context.Context) error {
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return err
 	}
-	ms, err := migrations()
+	ms, err := migrations("sqlite")
 	if err != nil {
 		return err
 	}
@@ -270,6 +272,14 @@ func (s *SQLite) Count(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("inbox: %w", err)
 	}
 	return n, nil
+}
+
+// Ready reports whether the database file answers.
+func (s *SQLite) Ready(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	return nil
 }
 
 // Close closes the database.

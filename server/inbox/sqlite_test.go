@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -38,56 +37,6 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestSQLiteKeepsNotes(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "resume.db")
-	s, err := OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	id, err := s.Add(ctx, Note{At: at, Name: "Ann", Email: "ann@example.com", Message: "Hi!", Contact: true})
-	if err != nil || id != 1 {
-		t.Fatalf("Add: %d, %v", id, err)
-	}
-	// Many at once, from many goroutines: one writer, all kept.
-	var wg sync.WaitGroup
-	for i := range 20 {
-		wg.Go(func() {
-			if _, err := s.Add(ctx, Note{At: at.Add(time.Duration(i+1) * time.Minute), Name: "Bo"}); err != nil {
-				t.Errorf("Add %d: %v", i, err)
-			}
-		})
-	}
-	wg.Wait()
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	// Reopened, as after a restart.
-	s, err = OpenSQLite(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	notes, err := s.List(ctx, time.Time{})
-	if err != nil || len(notes) != 21 || notes[0].Name != "Ann" || notes[0].Message != "Hi!" || !notes[0].At.Equal(at) || !notes[0].Contact {
-		t.Fatalf("List: %d notes, %v: %+v", len(notes), err, notes[:min(1, len(notes))])
-	}
-	if since, _ := s.List(ctx, at.Add(10*time.Minute)); len(since) != 11 {
-		t.Errorf("since: %d notes, want 11", len(since))
-	}
-	if ok, err := s.Delete(ctx, 1); !ok || err != nil {
-		t.Errorf("Delete 1: %v %v", ok, err)
-	}
-	if ok, _ := s.Delete(ctx, 1); ok {
-		t.Error("deleted note 1 twice")
-	}
-	s.max = 20
-	if _, err := s.Add(ctx, Note{Name: "Cy"}); !errors.Is(err, ErrFull) {
-		t.Errorf("a full inbox took a note: %v", err)
-	}
-}
-
 func openTemp(t *testing.T) (*SQLite, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "resume.db")
@@ -97,54 +46,6 @@ func openTemp(t *testing.T) (*SQLite, string) {
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s, path
-}
-
-// TestRateAndDuplicates: a source sends at most PerHour notes an hour, and
-// the same email within a day updates its note.
-func TestRateAndDuplicates(t *testing.T) {
-	s, _ := openTemp(t)
-	ctx := context.Background()
-	at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	note := func(i int, email string) Note {
-		return Note{At: at.Add(time.Duration(i) * time.Minute), Name: fmt.Sprint("V", i), Email: email, Contact: email != "", Source: "src-a"}
-	}
-	for i := range PerHour {
-		if id, err := s.Add(ctx, note(i, fmt.Sprintf("v%d@example.com", i))); err != nil || id != int64(i+1) {
-			t.Fatalf("note %d: #%d %v", i, id, err)
-		}
-	}
-	if _, err := s.Add(ctx, note(PerHour, "late@example.com")); !errors.Is(err, ErrTooMany) {
-		t.Errorf("note %d within the hour: %v", PerHour+1, err)
-	}
-	other := note(PerHour, "other@example.com")
-	other.Source = "src-b"
-	if _, err := s.Add(ctx, other); err != nil {
-		t.Errorf("another source is limited too: %v", err)
-	}
-	venue := note(PerHour, "venue@example.com")
-	venue.Unlimited = true
-	if _, err := s.Add(ctx, venue); err != nil {
-		t.Errorf("an unlimited source: %v", err)
-	}
-	// An hour after the first, one more may go; the same email (in another
-	// case) updates note #1 rather than adding one.
-	again := note(61, "V0@Example.com")
-	again.Message = "second thoughts"
-	if id, err := s.Add(ctx, again); err != nil || id != 1 {
-		t.Fatalf("the same email: #%d %v", id, err)
-	}
-	notes, _ := s.List(ctx, time.Time{})
-	if len(notes) != PerHour+2 || notes[0].Message != "second thoughts" || notes[0].Email != "V0@Example.com" || !notes[0].At.Equal(again.At) || notes[0].Source != "src-a" {
-		t.Errorf("after the update: %d notes, first %+v", len(notes), notes[0])
-	}
-	// A day later, the same email is a new note.
-	later := note(24*60+62, "v0@example.com")
-	if id, err := s.Add(ctx, later); err != nil || id != PerHour+3 {
-		t.Errorf("a day later: #%d %v", id, err)
-	}
-	if n, err := s.Count(ctx); err != nil || n != PerHour+3 {
-		t.Errorf("Count: %d %v", n, err)
-	}
 }
 
 // TestDeleteIsReal: a deleted or pruned note's words are gone from every
@@ -189,7 +90,7 @@ func TestDeleteIsReal(t *testing.T) {
 // TestUpgradeFromEveryVersion: a database left by each earlier version
 // of the schema opens, is upgraded, and keeps its notes.
 func TestUpgradeFromEveryVersion(t *testing.T) {
-	ms, err := migrations()
+	ms, err := migrations("sqlite")
 	if err != nil || len(ms) < 2 {
 		t.Fatalf("migrations: %d, %v", len(ms), err)
 	}
