@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -24,6 +26,7 @@ type metrics struct {
 	leaked     prometheus.Gauge       // abandoned steps not yet returned
 	reloads    *prometheus.CounterVec // by result: ok, error
 	notes      *prometheus.CounterVec // by result: saved, invalid, full, error
+	notReady   prometheus.Counter     // /readyz checks that found the inbox down
 	storeTime  prometheus.Histogram
 }
 
@@ -70,6 +73,9 @@ func newMetrics(lim *limiter) *metrics {
 		notes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "resume_inbox_notes_total", Help: "Notes visitors sent, by result: saved, invalid, full, error (storage).",
 		}, []string{"result"}),
+		notReady: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "resume_inbox_unreachable_total", Help: "Readiness checks (/readyz) that found the inbox's storage not answering.",
+		}),
 		storeTime: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "resume_inbox_store_seconds", Help: "How long storing a note took, to its commit.",
 			Buckets: []float64{0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5},
@@ -90,14 +96,18 @@ func newMetrics(lim *limiter) *metrics {
 			return float64([]int{kex, login}[p])
 		})
 	}
-	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked, m.reloads, m.notes, m.storeTime,
+	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked, m.reloads, m.notes, m.notReady, m.storeTime,
 		waiting(phaseKex, "kex"), waiting(phaseLogin, "login"),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
-// MetricsHandler serves /metrics (Prometheus) and /healthz (200 while
-// the server accepts connections, 503 once it is shutting down).
+// readyTimeout bounds /readyz's wait for the inbox.
+const readyTimeout = 2 * time.Second
+
+// MetricsHandler serves /metrics (Prometheus), /healthz (liveness: 200
+// while the server accepts connections, 503 once it is shutting down) and
+// /readyz (readiness: /healthz, and the inbox's storage answering).
 func (s *Server) MetricsHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
@@ -105,6 +115,22 @@ func (s *Server) MetricsHandler() http.Handler {
 		if s.isClosing() {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		if s.isClosing() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		if s.cfg.Inbox != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+			defer cancel()
+			if err := s.cfg.Inbox.Ready(ctx); err != nil {
+				s.metrics.notReady.Inc()
+				http.Error(w, "inbox: not reachable", http.StatusServiceUnavailable)
+				return
+			}
 		}
 		_, _ = w.Write([]byte("ok\n"))
 	})

@@ -57,7 +57,9 @@ func TestOnlyCmdReadsTheEnvironment(t *testing.T) {
 	fset := token.NewFileSet()
 	checked := 0
 	for _, dir := range dirs {
-		if strings.HasSuffix(dir, filepath.Join("cmd", "resume")) {
+		// cmd reads it, and so do test helpers (inboxtest, for one),
+		// which only tests import, like _test.go files.
+		if strings.HasSuffix(dir, filepath.Join("cmd", "resume")) || strings.HasSuffix(filepath.Base(dir), "test") {
 			continue
 		}
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
