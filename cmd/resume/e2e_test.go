@@ -254,7 +254,7 @@ func TestEndToEndDumbTerminalOpenSSH(t *testing.T) {
 	}
 	p.keys("q")
 	p.waitFor("EXIT=0")
-	notes := listInbox(t, inst.dir)
+	notes := listInbox(t, "--data-dir", inst.dir)
 	if n := notes[1]; n.Name != "Ann" || n.Email != "ann@example.com" || !n.Contact {
 		t.Errorf("stored: %+v", notes)
 	}

@@ -19,7 +19,9 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/resume-ssh/resume/server"
 	"github.com/resume-ssh/resume/server/inbox"
+	"github.com/resume-ssh/resume/server/inbox/inboxtest"
 )
 
 var savedAs = regexp.MustCompile(`^thanks — saved as #(\d+)\n$`)
@@ -58,14 +60,15 @@ func helloFrom(port, src, input string) (int64, error) {
 	return strconv.ParseInt(m[1], 10, 64)
 }
 
-// listInbox is resume inbox --format json on dir.
-func listInbox(t *testing.T, dir string) map[int64]inbox.Note {
+// listInbox is resume inbox --format json with the flags that name the
+// inbox (--data-dir DIR or --database URL), by number.
+func listInbox(t *testing.T, where ...string) map[int64]inbox.Note {
 	t.Helper()
 	bin, err := buildOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, "inbox", "--data-dir", dir, "--format", "json").Output()
+	out, err := exec.Command(bin, append([]string{"inbox", "--format", "json"}, where...)...).Output()
 	if err != nil {
 		t.Fatalf("resume inbox: %v", err)
 	}
@@ -125,7 +128,7 @@ func TestFortyVisitorsThenSIGKILL(t *testing.T) {
 		t.Fatalf("%d acknowledged", len(told))
 	}
 	again := startBinaryIn(t, dir, nil)
-	notes := listInbox(t, dir)
+	notes := listInbox(t, "--data-dir", dir)
 	for id, i := range told {
 		name, _ := visitorNote(i)
 		n, ok := notes[id]
@@ -169,7 +172,7 @@ func TestDiskFullOverSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = inst.cmd.Wait()
-	notes := listInbox(t, dir)
+	notes := listInbox(t, "--data-dir", dir)
 	for _, id := range told {
 		if _, ok := notes[id]; !ok {
 			t.Errorf("#%d was acknowledged and is gone", id)
@@ -261,5 +264,76 @@ func TestReadOnlyDataDir(t *testing.T) {
 			t.Fatalf("--hello=false on a read-only directory:\n%s", offErr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestReplicasShareOnePostgres: two replicas behind HAProxy keep their
+// notes in one PostgreSQL database. Forty visitors send notes at once
+// through the balancer, one replica is killed with SIGKILL partway, and
+// those it cut off try again. resume inbox --database lists all forty,
+// each thanked note whole; both replicas took notes.
+func TestReplicasShareOnePostgres(t *testing.T) {
+	haproxy := needTool(t, "haproxy")
+	db := inboxtest.Database(t)
+	keyDir := t.TempDir()
+	if _, err := server.LoadOrCreateHostKey(keyDir); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--host-key", filepath.Join(keyDir, server.HostKeyFile), "--proxy-protocol-from", "127.0.0.1/32", "--database", db}
+	r1, r2 := startBinary(t, args...), startBinary(t, args...)
+	_, front, _ := net.SplitHostPort(startHAProxy(t, haproxy, r1.port, r2.port))
+
+	var mu sync.Mutex
+	told := map[int64]int{}
+	acked := make(chan struct{}, 40)
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			// A visitor whose replica dies tries again, as people do, until
+			// thanked; the same email makes a retry update the note a
+			// cut-off try may have left, not add another.
+			_, input := visitorNote(i)
+			deadline := time.Now().Add(30 * time.Second)
+			for time.Now().Before(deadline) {
+				id, err := helloFrom(front, fmt.Sprintf("127.0.0.%d", 10+i), input)
+				if err != nil {
+					time.Sleep(50 * time.Millisecond)
+					continue
+				}
+				mu.Lock()
+				told[id] = i
+				mu.Unlock()
+				acked <- struct{}{}
+				return
+			}
+		})
+	}
+	for range 10 {
+		select {
+		case <-acked:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("ten notes were not saved in 30 s\n%s\n%s", r1.logs, r2.logs)
+		}
+	}
+	if err := r1.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = r1.cmd.Wait()
+	wg.Wait()
+
+	byID := listInbox(t, "--database", db)
+	for id, i := range told {
+		name, _ := visitorNote(i)
+		if n, ok := byID[id]; !ok || n.Name != name || n.Message != fmt.Sprintf("Met at the booth, table %d", i) {
+			t.Errorf("#%d, told to %s, is %+v (present: %v)", id, name, n, ok)
+		}
+	}
+	for name, r := range map[string]*instance{"r1": r1, "r2": r2} {
+		if !strings.Contains(r.logs.String(), "note saved") {
+			t.Errorf("replica %s took no note:\n%s", name, r.logs)
+		}
+	}
+	if len(told) != 40 || len(byID) != 40 {
+		t.Errorf("%d of 40 visitors thanked, %d notes in the shared inbox; want 40 and 40", len(told), len(byID))
 	}
 }

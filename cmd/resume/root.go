@@ -81,7 +81,7 @@ func newRoot(e *env) *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return errUsage{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newServe(e, "serve"), newView(e), newExport(e), newCheck(e), newInbox(e), newHostkey(e), newVersion(e))
+	root.AddCommand(newServe(e, "serve"), newView(e), newExport(e), newCheck(e), newInbox(e), newMigrate(e), newHostkey(e), newVersion(e))
 	return root
 }
 

@@ -68,7 +68,7 @@ func newServe(e *env, use string) *cobra.Command {
 	fs.StringVar(&c.OwnerUser, "owner-user", "owner", "the owner's user name: only a key in --owner-keys lets it in")
 	fs.BoolVar(&o.hello, "hello", true, "let visitors leave the owner a note (h in the browser, ssh HOST hello); --hello=false opens no inbox")
 	fs.StringVar(&o.retention, "inbox-retention", "0", "remove visitors' notes older than this, such as 90d or 2160h, for good; 0 keeps them until the owner deletes them")
-	fs.StringVar(&o.database, "database", "", "the inbox for visitors' notes: sqlite://PATH; default DATA-DIR/"+inboxFile)
+	fs.StringVar(&o.database, "database", "", "the inbox for visitors' notes: postgres://… (replicas share it), or sqlite://PATH; default DATA-DIR/"+inboxFile)
 	fs.StringVar(&o.metricsAddr, "metrics-listen", "", "address for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
 	fs.StringVar(&o.pprofAddr, "pprof-listen", "", "address for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
 	explain(fs)
@@ -130,6 +130,11 @@ func (o *serveOptions) run(e *env) error {
 		}
 		defer store.Close()
 		o.cfg.Inbox = store
+		rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := store.Ready(rctx); err != nil {
+			logger.Warn("the inbox is not reachable: the résumé is served, notes are refused until it is", "err", err)
+		}
+		cancel()
 		if o.cfg.SourceKey, err = loadSourceKey(*o.keys.dataDir); err != nil {
 			return err
 		}
