@@ -26,12 +26,11 @@ const inboxFile = "resume.db"
 // inbox; it is made on the first start.
 const sourceKeyFile = "inbox.key"
 
-// loadSourceKey reads the data directory's source key, making it first
-// if there is none: 32 random bytes, in hex. Replicas that share an inbox
-// share this file too, so that a visitor's hash is the same on each.
-func loadSourceKey(dataDir string) ([]byte, error) {
-	path := filepath.Join(dataDir, sourceKeyFile)
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+// loadSourceKey reads the source key at path, making it first if there is
+// none: 32 random bytes, in hex. Replicas that share an inbox share this
+// file too (--inbox-key), so that a visitor's hash is the same on each.
+func loadSourceKey(path string) ([]byte, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err //nolint:wrapcheck // it names the directory
 	}
 	key := make([]byte, 32)
@@ -105,15 +104,21 @@ func redact(database string) string {
 }
 
 // newMigrate is resume migrate: the inbox's schema brought up to date and
-// nothing else, for deploys that migrate before they start replicas.
+// nothing else, for deploys that migrate before they start replicas; or,
+// with --from and --to, an inbox copied into an empty one, as when moving
+// from SQLite to PostgreSQL.
 func newMigrate(e *env) *cobra.Command {
-	var database, dataDir string
+	var database, dataDir, from, to string
 	cmd := &cobra.Command{
-		Use:     "migrate",
-		Short:   "Bring the inbox's schema up to date, and stop",
-		Example: "  resume migrate --database postgres://resume@db.internal/resume",
-		Args:    cobra.NoArgs,
+		Use:   "migrate",
+		Short: "Bring the inbox's schema up to date, or copy an inbox into another, and stop",
+		Example: "  resume migrate --database postgres://resume@db.internal/resume\n" +
+			"  resume migrate --from sqlite:///var/lib/resume/resume.db --to postgres://resume@db.internal/resume",
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
+			if from != "" || to != "" {
+				return copyInbox(e, from, to, dataDir)
+			}
 			store, err := openInbox(database, dataDir)
 			if err != nil {
 				return err
@@ -131,8 +136,42 @@ func newMigrate(e *env) *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&database, "database", "", "the inbox: postgres://…, or sqlite://PATH; default DATA-DIR/"+inboxFile)
 	fs.StringVar(&dataDir, "data-dir", defaultDataDir(e.getenv), "directory of the host key and the inbox")
+	fs.StringVar(&from, "from", "", "copy the notes of this inbox (sqlite://PATH or postgres://…) …")
+	fs.StringVar(&to, "to", "", "… into this one, which must be empty; numbers, times and sources are kept")
 	explain(fs)
 	return cmd
+}
+
+// copyInbox copies every note of the inbox from into the empty inbox to.
+func copyInbox(e *env, from, to, dataDir string) error {
+	if from == "" || to == "" || from == to {
+		return errUsage{errors.New("--from and --to name two inboxes: copy --from one --to another")}
+	}
+	src, err := openInbox(from, dataDir)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := openInbox(to, dataDir)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	notes, err := src.List(ctx, time.Time{})
+	if err != nil {
+		return err //nolint:wrapcheck // the store's own
+	}
+	imp, ok := dst.(inbox.Importer)
+	if !ok {
+		return fmt.Errorf("%s cannot take copied notes", redact(to))
+	}
+	if err := imp.Import(ctx, notes); err != nil {
+		return fmt.Errorf("%s: %w", redact(to), err)
+	}
+	fmt.Fprintf(e.stdout, "copied %d notes from %s to %s\n", len(notes), redact(from), redact(to))
+	return nil
 }
 
 func newInbox(e *env) *cobra.Command {

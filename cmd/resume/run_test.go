@@ -16,6 +16,7 @@ import (
 	"github.com/resume-ssh/resume/content"
 	"github.com/resume-ssh/resume/server"
 	"github.com/resume-ssh/resume/server/inbox"
+	"github.com/resume-ssh/resume/server/inbox/inboxtest"
 )
 
 func getenvOf(kv map[string]string) func(string) string {
@@ -418,20 +419,73 @@ func TestParseAge(t *testing.T) {
 // damaged one named with its place.
 func TestSourceKey(t *testing.T) {
 	dir := t.TempDir()
-	first, err := loadSourceKey(dir)
+	first, err := loadSourceKey(filepath.Join(dir, sourceKeyFile))
 	if err != nil || len(first) != 32 {
 		t.Fatalf("%x %v", first, err)
 	}
 	if fi, err := os.Stat(filepath.Join(dir, sourceKeyFile)); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("the key file: %v %v", fi.Mode(), err)
 	}
-	if again, err := loadSourceKey(dir); err != nil || string(again) != string(first) {
+	if again, err := loadSourceKey(filepath.Join(dir, sourceKeyFile)); err != nil || string(again) != string(first) {
 		t.Errorf("a second start made a new key: %v", err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, sourceKeyFile), []byte("not hex\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := loadSourceKey(dir); err == nil || !strings.Contains(err.Error(), sourceKeyFile+":1: want a key") {
+	if _, err := loadSourceKey(filepath.Join(dir, sourceKeyFile)); err == nil || !strings.Contains(err.Error(), sourceKeyFile+":1: want a key") {
 		t.Errorf("a damaged key: %v", err)
+	}
+}
+
+// TestMigrateCopiesAnInbox: resume migrate --from --to copies every note,
+// numbers and all, into an empty inbox, SQLite to SQLite and, when there
+// is a PostgreSQL server to test against, SQLite to PostgreSQL; new notes
+// are numbered after the copied ones, and a second copy is refused.
+func TestMigrateCopiesAnInbox(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "old.db")
+	store, err := inbox.OpenSQLite(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for i, n := range []string{"Ann", "Bo", "Cy"} {
+		if _, err := store.Add(ctx, inbox.Note{At: at.Add(time.Duration(i) * time.Hour), Name: n, Email: strings.ToLower(n) + "@example.com", Contact: true, Source: "abc"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, _ := store.Delete(ctx, 2); !ok {
+		t.Fatal("delete")
+	}
+	_ = store.Close()
+	targets := map[string]string{"sqlite": "sqlite://" + filepath.Join(dir, "new.db")}
+	if os.Getenv("RESUME_TEST_DATABASE") != "" || os.Getenv("RESUME_E2E") == "1" {
+		targets["postgres"] = inboxtest.Database(t)
+	}
+	for name, to := range targets {
+		out, errOut, code := runCLI(t, nil, "migrate", "--from", "sqlite://"+src, "--to", to)
+		if code != 0 || !strings.Contains(out, "copied 2 notes") {
+			t.Fatalf("%s: exit %d %q %q", name, code, out, errOut)
+		}
+		list, _, _ := runCLI(t, nil, "inbox", "--database", to, "--format", "json")
+		var notes []inbox.Note
+		if err := json.Unmarshal([]byte(list), &notes); err != nil || len(notes) != 2 || notes[0].ID != 1 || notes[1].ID != 3 || notes[1].Name != "Cy" || !notes[1].At.Equal(at.Add(2*time.Hour)) || notes[1].Source != "abc" {
+			t.Errorf("%s: copied %+v %v", name, notes, err)
+		}
+		if _, errOut, code := runCLI(t, nil, "migrate", "--from", "sqlite://"+src, "--to", to); code != 1 || !strings.Contains(errOut, "not empty") {
+			t.Errorf("%s: a second copy: exit %d %q", name, code, errOut)
+		}
+		dst, err := openInbox(to, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, err := dst.Add(ctx, inbox.Note{Name: "Di"}); err != nil || id != 4 {
+			t.Errorf("%s: the next note is #%d, %v", name, id, err)
+		}
+		_ = dst.Close()
+	}
+	if _, _, code := runCLI(t, nil, "migrate", "--from", "sqlite://"+src); code != 2 {
+		t.Errorf("--from alone: exit %d", code)
 	}
 }

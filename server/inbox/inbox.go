@@ -92,6 +92,15 @@ type Store interface {
 	Close() error
 }
 
+// Importer takes notes copied from another inbox, numbers, times and
+// sources as they were, into an empty one: resume migrate --from --to.
+type Importer interface {
+	Import(ctx context.Context, notes []Note) error
+}
+
+// ErrNotEmpty is Import's refusal: the inbox already holds notes.
+var ErrNotEmpty = errors.New("the inbox to copy into is not empty")
+
 // FullNotice is what the owner is told when an inbox holds count notes:
 // nothing, or that visitors can leave no more.
 func FullNotice(count int) string {

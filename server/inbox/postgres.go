@@ -125,7 +125,7 @@ func (p *Postgres) inTx(ctx context.Context, f func(pgx.Tx) error) error {
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // after Commit, a no-op
 	if err := f(tx); err != nil {
-		if errors.Is(err, ErrFull) || errors.Is(err, ErrTooMany) {
+		if errors.Is(err, ErrFull) || errors.Is(err, ErrTooMany) || errors.Is(err, ErrNotEmpty) {
 			return err
 		}
 		return fmt.Errorf("inbox: %w", err)
@@ -252,6 +252,34 @@ func (p *Postgres) Count(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("inbox: %w", err)
 	}
 	return n, nil
+}
+
+// Import copies notes into the inbox, which must be empty, in one
+// transaction, and numbers new notes after them.
+func (p *Postgres) Import(ctx context.Context, notes []Note) error {
+	if err := p.ensure(ctx); err != nil {
+		return err
+	}
+	return p.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(lockWrite)); err != nil {
+			return err //nolint:wrapcheck // inTx wraps
+		}
+		var count int
+		if err := tx.QueryRow(ctx, "SELECT count(*) FROM notes").Scan(&count); err != nil {
+			return err //nolint:wrapcheck // as above
+		}
+		if count > 0 {
+			return ErrNotEmpty
+		}
+		for _, n := range notes {
+			if _, err := tx.Exec(ctx, "INSERT INTO notes (id, at, name, email, message, contact, source) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+				n.ID, n.At, n.Name, n.Email, n.Message, n.Contact, n.Source); err != nil {
+				return fmt.Errorf("note %d: %w", n.ID, err)
+			}
+		}
+		_, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence('notes', 'id'), coalesce(max(id), 0) + 1, false) FROM notes")
+		return err //nolint:wrapcheck // as above
+	})
 }
 
 // Ready reports whether the database answers.

@@ -274,6 +274,33 @@ func (s *SQLite) Count(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// Import copies notes into the inbox, which must be empty, in one
+// transaction.
+func (s *SQLite) Import(ctx context.Context, notes []Note) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
+	var count int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&count); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	if count > 0 {
+		return ErrNotEmpty
+	}
+	for _, n := range notes {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO notes (id, at, name, email, message, contact, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			n.ID, stamp(n.At), n.Name, n.Email, n.Message, n.Contact, n.Source); err != nil {
+			return fmt.Errorf("inbox: note %d: %w", n.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	return nil
+}
+
 // Ready reports whether the database file answers.
 func (s *SQLite) Ready(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
