@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -25,6 +27,7 @@ type serveOptions struct {
 	loginMemory, exempt, proxyFrom string
 	metricsAddr, pprofAddr         string
 	database, ownerKeys, retention string
+	inboxKey                       string
 	hello                          bool
 	keys                           keyFlags
 	cfg                            server.Config
@@ -68,6 +71,7 @@ func newServe(e *env, use string) *cobra.Command {
 	fs.StringVar(&c.OwnerUser, "owner-user", "owner", "the owner's user name: only a key in --owner-keys lets it in")
 	fs.BoolVar(&o.hello, "hello", true, "let visitors leave the owner a note (h in the browser, ssh HOST hello); --hello=false opens no inbox")
 	fs.StringVar(&o.retention, "inbox-retention", "0", "remove visitors' notes older than this, such as 90d or 2160h, for good; 0 keeps them until the owner deletes them")
+	fs.StringVar(&o.inboxKey, "inbox-key", "", "the key of the hash that stands for visitors' addresses in the inbox, made if absent; replicas sharing an inbox share it (default DATA-DIR/"+sourceKeyFile+")")
 	fs.StringVar(&o.database, "database", "", "the inbox for visitors' notes: postgres://… (replicas share it), or sqlite://PATH; default DATA-DIR/"+inboxFile)
 	fs.StringVar(&o.metricsAddr, "metrics-listen", "", "address for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
 	fs.StringVar(&o.pprofAddr, "pprof-listen", "", "address for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
@@ -135,7 +139,8 @@ func (o *serveOptions) run(e *env) error {
 			logger.Warn("the inbox is not reachable: the résumé is served, notes are refused until it is", "err", err)
 		}
 		cancel()
-		if o.cfg.SourceKey, err = loadSourceKey(*o.keys.dataDir); err != nil {
+		keyPath := cmp.Or(o.inboxKey, filepath.Join(*o.keys.dataDir, sourceKeyFile))
+		if o.cfg.SourceKey, err = loadSourceKey(keyPath); err != nil {
 			return err
 		}
 	}
