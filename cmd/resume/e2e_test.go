@@ -70,7 +70,7 @@ func (l *lockedBuf) String() string {
 	return l.b.String()
 }
 
-var listening = regexp.MustCompile(`listening addr=127\.0\.0\.1:(\d+)`)
+var listening = regexp.MustCompile(`INFO +listening addr=127\.0\.0\.1:(\d+)`)
 
 // startBinary runs the built binary on a free loopback port with a
 // temporary data directory, and stops it when the test ends.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -336,4 +337,113 @@ func TestReplicasShareOnePostgres(t *testing.T) {
 	if len(told) != 40 || len(byID) != 40 {
 		t.Errorf("%d of 40 visitors thanked, %d notes in the shared inbox; want 40 and 40", len(told), len(byID))
 	}
+}
+
+// TestReplicasRideOutADatabaseRestart: two replicas behind HAProxy on one
+// PostgreSQL server, which is stopped while visitors keep sending notes
+// and then started again. Throughout, the résumé is served, /healthz is
+// up and /readyz says the inbox is not; no visitor is thanked for a note
+// that is not kept; afterwards the same two processes, never restarted,
+// take notes again.
+func TestReplicasRideOutADatabaseRestart(t *testing.T) {
+	haproxy := needTool(t, "haproxy")
+	pg, db := inboxtest.Start(t)
+	keyDir := t.TempDir()
+	if _, err := server.LoadOrCreateHostKey(keyDir); err != nil {
+		t.Fatal(err)
+	}
+	var replicas []*instance
+	var metrics []string
+	httpAt := regexp.MustCompile(`http listening addr=127\.0\.0\.1:(\d+)`)
+	for range 2 {
+		r := startBinary(t, "--host-key", filepath.Join(keyDir, server.HostKeyFile), "--proxy-protocol-from", "127.0.0.1/32",
+			"--database", db, "--metrics-listen", "127.0.0.1:0")
+		m := httpAt.FindStringSubmatch(r.logs.String())
+		if m == nil {
+			t.Fatalf("no metrics address:\n%s", r.logs)
+		}
+		replicas, metrics = append(replicas, r), append(metrics, m[1])
+	}
+	_, front := must2(net.SplitHostPort(startHAProxy(t, haproxy, replicas[0].port, replicas[1].port)))
+	get := func(port, path string) int {
+		resp, err := http.Get("http://127.0.0.1:" + port + path)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	var mu sync.Mutex
+	told := map[int64]string{}
+	send := func(i int) error {
+		name, input := visitorNote(i)
+		id, err := helloFrom(front, fmt.Sprintf("127.0.%d.%d", i/200, 10+i%200), input)
+		if err == nil {
+			mu.Lock()
+			told[id] = name
+			mu.Unlock()
+		}
+		return err
+	}
+	for i := range 4 {
+		if err := send(i); err != nil {
+			t.Fatalf("before the outage: %v\n%s\n%s", err, replicas[0].logs, replicas[1].logs)
+		}
+	}
+	pg.Stop()
+	refused := 0
+	for i := 4; i < 8; i++ {
+		if err := send(i); err != nil && strings.Contains(err.Error(), "couldn't save — please try again in a minute") {
+			refused++
+		}
+	}
+	if refused != 4 {
+		t.Errorf("%d of 4 notes refused during the outage", refused)
+	}
+	for _, m := range metrics {
+		if get(m, "/healthz") != http.StatusOK || get(m, "/readyz") != http.StatusServiceUnavailable {
+			t.Errorf("during the outage: /healthz %d, /readyz %d", get(m, "/healthz"), get(m, "/readyz"))
+		}
+	}
+	if out, err := exec.Command(needTool(t, "ssh"), append(sshArgs(t, front), "text")...).Output(); err != nil || !strings.Contains(string(out), "Principal Engineer") {
+		t.Errorf("the résumé is not served during the outage: %v", err)
+	}
+	pg.StartAgain()
+	next := 8
+	for _, m := range metrics {
+		deadline := time.Now().Add(30 * time.Second)
+		for get(m, "/readyz") != http.StatusOK {
+			if time.Now().After(deadline) {
+				t.Fatalf("a replica is not ready 30 s after the database came back")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	for i := range 6 { // through both replicas, round robin
+		if err := send(next + i); err != nil {
+			t.Errorf("after the outage: %v", err)
+		}
+	}
+	for _, r := range replicas {
+		if r.cmd.ProcessState != nil {
+			t.Errorf("a replica exited: %v", r.cmd.ProcessState)
+		}
+	}
+	notes := listInbox(t, "--database", db)
+	for id, name := range told {
+		if n, ok := notes[id]; !ok || n.Name != name {
+			t.Errorf("#%d, told to %s, is %+v", id, name, n)
+		}
+	}
+	if len(notes) != len(told) || len(told) != 10 {
+		t.Errorf("%d thanked, %d kept; want 10 and 10", len(told), len(notes))
+	}
+}
+
+func must2[A, B any](a A, b B, err error) (A, B) {
+	if err != nil {
+		panic(err)
+	}
+	return a, b
 }
