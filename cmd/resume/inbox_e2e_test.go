@@ -280,7 +280,7 @@ func TestReplicasShareOnePostgres(t *testing.T) {
 	if _, err := server.LoadOrCreateHostKey(keyDir); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"--host-key", filepath.Join(keyDir, server.HostKeyFile), "--proxy-protocol-from", "127.0.0.1/32", "--database", db}
+	args := []string{"--host-key", filepath.Join(keyDir, server.HostKeyFile), "--inbox-key", filepath.Join(keyDir, sourceKeyFile), "--proxy-protocol-from", "127.0.0.1/32", "--database", db}
 	r1, r2 := startBinary(t, args...), startBinary(t, args...)
 	_, front, _ := net.SplitHostPort(startHAProxy(t, haproxy, r1.port, r2.port))
 
@@ -356,8 +356,8 @@ func TestReplicasRideOutADatabaseRestart(t *testing.T) {
 	var metrics []string
 	httpAt := regexp.MustCompile(`http listening addr=127\.0\.0\.1:(\d+)`)
 	for range 2 {
-		r := startBinary(t, "--host-key", filepath.Join(keyDir, server.HostKeyFile), "--proxy-protocol-from", "127.0.0.1/32",
-			"--database", db, "--metrics-listen", "127.0.0.1:0")
+		r := startBinary(t, "--host-key", filepath.Join(keyDir, server.HostKeyFile), "--inbox-key", filepath.Join(keyDir, sourceKeyFile),
+			"--proxy-protocol-from", "127.0.0.1/32", "--database", db, "--metrics-listen", "127.0.0.1:0")
 		m := httpAt.FindStringSubmatch(r.logs.String())
 		if m == nil {
 			t.Fatalf("no metrics address:\n%s", r.logs)
@@ -430,14 +430,29 @@ func TestReplicasRideOutADatabaseRestart(t *testing.T) {
 			t.Errorf("a replica exited: %v", r.cmd.ProcessState)
 		}
 	}
+	// One visitor's five-an-hour holds across the replicas, which share
+	// the database and the inbox key: the balancer alternates, and the
+	// sixth is refused.
+	for i := range 6 {
+		_, input := visitorNote(100 + i)
+		id, err := helloFrom(front, "127.0.0.250", input)
+		switch {
+		case i < 5 && err != nil:
+			t.Errorf("note %d from one visitor: %v", i+1, err)
+		case i < 5:
+			told[id] = fmt.Sprintf("Visitor %02d", 100+i)
+		case err == nil || !strings.Contains(err.Error(), "5 notes in an hour"):
+			t.Errorf("a sixth note from one visitor through two replicas: %v", err)
+		}
+	}
 	notes := listInbox(t, "--database", db)
 	for id, name := range told {
 		if n, ok := notes[id]; !ok || n.Name != name {
 			t.Errorf("#%d, told to %s, is %+v", id, name, n)
 		}
 	}
-	if len(notes) != len(told) || len(told) != 10 {
-		t.Errorf("%d thanked, %d kept; want 10 and 10", len(told), len(notes))
+	if len(notes) != len(told) || len(told) != 15 {
+		t.Errorf("%d thanked, %d kept; want 15 and 15", len(told), len(notes))
 	}
 }
 

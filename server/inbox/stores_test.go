@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -174,5 +175,59 @@ func TestPostgresMigratesOnceFromManyReplicas(t *testing.T) {
 	}
 	if _, err := s.Add(ctx, Note{Name: "Bo", Source: "x"}); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestPostgresThatNeverAnswers: a database that takes connections and
+// never answers (a hung server, a black-holed network) does not stop
+// start-up, and a note's wait for it ends with its context: the visitor
+// is told, never left hanging, and nothing is acknowledged.
+func TestPostgresThatNeverAnswers(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			_ = c.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	s, err := OpenPostgres(ctx, "postgres://resume@"+l.Addr().String()+"/resume?sslmode=disable")
+	if err != nil {
+		t.Fatalf("a database that does not answer stopped start-up: %v", err)
+	}
+	defer s.Close()
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel2()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Add(ctx2, Note{Name: "Ann"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("a note was acknowledged by a database that never answered")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Add did not end with its context")
 	}
 }
