@@ -73,8 +73,11 @@ func TestEndToEndHAProxy(t *testing.T) {
 			t.Errorf("connection %d saw another host key", i)
 		}
 	}
-	// The replicas log each session as it ends; give the last one a moment.
-	time.Sleep(200 * time.Millisecond)
+	// The replicas log each session as it ends: wait for all twenty.
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(r1.logs.String()+r2.logs.String(), "session end") < 20 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	for name, r := range map[string]*instance{"r1": r1, "r2": r2} {
 		logs := r.logs.String()
 		n := strings.Count(logs, "remote=127.0.0.2:")
