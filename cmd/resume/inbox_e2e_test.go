@@ -166,9 +166,7 @@ func TestDiskFullOverSSH(t *testing.T) {
 	if refusal == nil || !strings.Contains(refusal.Error(), "not saved: couldn't save — please try again in a minute") || len(told) == 0 {
 		t.Fatalf("after %d notes: %v\n%s", len(told), refusal, inst.logs)
 	}
-	if !strings.Contains(inst.logs.String(), "note not saved") {
-		t.Errorf("the operator is not told:\n%s", inst.logs)
-	}
+	inst.waitLog(t, "note not saved") // the operator is told
 	if err := inst.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -329,10 +327,8 @@ func TestReplicasShareOnePostgres(t *testing.T) {
 			t.Errorf("#%d, told to %s, is %+v (present: %v)", id, name, n, ok)
 		}
 	}
-	for name, r := range map[string]*instance{"r1": r1, "r2": r2} {
-		if !strings.Contains(r.logs.String(), "note saved") {
-			t.Errorf("replica %s took no note:\n%s", name, r.logs)
-		}
+	for _, r := range []*instance{r1, r2} {
+		r.waitLog(t, "note saved") // both replicas took notes
 	}
 	if len(told) != 40 || len(byID) != 40 {
 		t.Errorf("%d of 40 visitors thanked, %d notes in the shared inbox; want 40 and 40", len(told), len(byID))
@@ -461,4 +457,17 @@ func must2[A, B any](a A, b B, err error) (A, B) {
 		panic(err)
 	}
 	return a, b
+}
+
+// waitLog waits for want in the server's log, which a goroutine copies
+// from its standard error as it comes.
+func (inst *instance) waitLog(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(inst.logs.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%q never logged:\n%s", want, inst.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
