@@ -1,13 +1,17 @@
 package ui
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -27,13 +31,68 @@ func WithNotes(save func(Note) (int64, error)) Option {
 // hello is the "say hello" form, a component held by pointer: huh's form
 // changes in place, and its answers stay when it is left and opened again
 // or when saving fails.
+//
+// It asks one question at a time, each with a huh form of its own, and
+// shows the answers given so far as lines above and below it. A huh form
+// with all four fields holds about 48 KB while it is open, most of it
+// styles that huh keeps by value in each field; one field at a time keeps
+// the cost of an open form under 20 KB a session.
 type hello struct {
-	form                 *huh.Form // nil once it is left or done with
-	lines                *prompts  // reader mode's questions, in place of the form
+	form                 *huh.Form  // the question on screen; nil once left or done with
+	group                *huh.Group // form's only group, for its footer
+	lines                *prompts   // reader mode's questions, in place of the form
+	step                 int        // the question asked: one of the question* constants
 	name, email, message string
 	contact              bool
-	status               string // what happened to the last try
+	answered             [numQuestions]bool // a question was answered with enter
+	fitError             bool               // the form was last sized with an error under it
+	status               string             // what happened to the last try
 	saved                bool
+}
+
+// The form's questions, in the order they are asked: indexes into
+// questions.
+const (
+	questionName = iota
+	questionEmail
+	questionMessage
+	questionContact
+	numQuestions
+)
+
+// formKeys is huh's default key map, built once and shared by every
+// form: huh only reads a form's map, and copies each field's part of it.
+var formKeys = sync.OnceValue(huh.NewDefaultKeyMap)
+
+// questionTitle is question q's title on screen.
+func (m Model) questionTitle(q int) string {
+	return questions(firstOf(m.doc.Person.Name, "the owner"))[q].title
+}
+
+// validator is huh's form of question q's check.
+func validator(q question) func(string) error {
+	return func(s string) error {
+		if msg := q.check(&hello{}, s); msg != "" {
+			return errors.New(msg)
+		}
+		return nil
+	}
+}
+
+// answer is what the visitor gave for question q, as it is shown.
+func (h *hello) answer(q int) string {
+	switch q {
+	case questionName:
+		return h.name
+	case questionEmail:
+		return h.email
+	case questionMessage:
+		return cmp.Or(h.message, "—")
+	}
+	if h.contact {
+		return "Yes"
+	}
+	return "No"
 }
 
 // savedMsg is what saving a note came to.
@@ -42,89 +101,119 @@ type savedMsg struct {
 	err error
 }
 
-// newForm builds the form over h's answers, to fit the window. It
-// never asks huh to be accessible: huh would decide that from the
-// server's own TERM, not the visitor's, and its accessible mode prompts
-// on the process's standard streams.
+// newForm builds the form for the question h.step over h's answers, to
+// fit the window. It never asks huh to be accessible: huh would decide
+// that from the server's own TERM, not the visitor's, and its accessible
+// mode prompts on the process's standard streams.
 func (m Model) newForm() {
 	h := m.hello
-	owner := firstOf(m.doc.Person.Name, "the owner")
-	h.form = huh.NewForm(huh.NewGroup(
-		huh.NewInput().Key("name").Title("Your name").Value(&h.name).CharLimit(100).
-			Validate(func(s string) error {
-				if strings.TrimSpace(s) == "" {
-					return fmt.Errorf("please give a name")
-				}
-				return nil
-			}),
-		huh.NewInput().Key("email").Title("Your email").Value(&h.email).
-			Validate(func(s string) error {
-				if msg := emailProblem(s); msg != "" {
-					return errors.New(msg)
-				}
-				return nil
-			}),
+	var field huh.Field
+	switch q := questions(firstOf(m.doc.Person.Name, "the owner"))[h.step]; h.step {
+	case questionName:
+		field = huh.NewInput().Key("name").Title(q.title).Value(&h.name).CharLimit(q.limit).Validate(validator(q))
+	case questionEmail:
+		field = huh.NewInput().Key("email").Title(q.title).Value(&h.email).CharLimit(q.limit).Validate(validator(q))
+	case questionMessage:
 		// An Input, not a Text: bubbles' textarea reserves 240 KB for 10,000
 		// lines, twice, where a note has at most 1,000 characters.
-		huh.NewInput().Key("message").Title("A message (optional)").Value(&h.message).CharLimit(1000),
-		huh.NewConfirm().Key("contact").Title("May "+owner+" contact you?").Value(&h.contact),
-	)).WithAccessible(false).WithShowHelp(true)
+		field = huh.NewInput().Key("message").Title(q.title).Value(&h.message).CharLimit(q.limit)
+	default:
+		field = huh.NewConfirm().Key("contact").Title(q.title).Value(&h.contact)
+	}
+	h.group = huh.NewGroup(field)
+	h.form = huh.NewForm(h.group).WithKeyMap(formKeys()).WithAccessible(false).WithShowHelp(false)
 	m.fitForm()
 }
 
 // fitForm sizes the form to the window: at most 72 wide, and as high as
-// the page has room for, so that huh scrolls the focused field into view.
+// the question and what is wrong with its answer, so that the reason is
+// right under it; less when the page has no room for that.
 func (m Model) fitForm() {
 	h := m.hello
-	room := m.bodyHeight() - 2 // the page's title and a blank line
-	if h.status != "" {
+	h.form.WithWidth(m.formWidth()) // first: the reason wraps to it
+	rows := 2                       // an input's title and its line
+	if h.step == questionContact {
+		rows = 3 // the title, a blank line and the buttons
+	}
+	room := m.formRoom(m.answerRows())
+	footer := 0
+	if s := h.group.Footer(); s != "" { // with huh's help off, the reason
+		footer = lipgloss.Height(s)
+		room-- // huh draws a blank line above its footer that it does not count
+	}
+	h.fitError = footer > 0
+	h.form.WithHeight(max(footer+1, min(rows+footer, room)))
+}
+
+func (m Model) formWidth() int { return max(20, min(m.width-4, 72)) }
+
+// formRoom is the height left for the form when rows lines of answers
+// are shown with it.
+func (m Model) formRoom(rows int) int {
+	room := m.bodyHeight() - 2 - rows // the page's title and a blank line
+	if m.hello.status != "" {
 		room -= 2
 	}
-	h.form.WithWidth(max(20, min(m.width-4, 72))).WithHeight(max(3, room))
+	return room
 }
 
-// fieldIndex is where the field with key is in the form.
-func fieldIndex(key string) int {
-	switch key {
-	case "email":
-		return 1
-	case "message":
-		return 2
-	case "contact":
-		return 3
-	}
-	return 0
-}
-
-// clickField focuses the field whose title is at or above row y of the
-// screen, as a click there asks.
-func (m Model) clickField(y int) tea.Cmd {
-	rows := strings.Split(ansi.Strip(m.render()), "\n")
-	owner := firstOf(m.doc.Person.Name, "the owner")
-	titles := [...]string{"Your name", "Your email", "A message (optional)", "May " + owner + " contact you?"}
-	target := -1
-	for i, title := range titles {
-		for r, row := range rows {
-			if r <= y && strings.Contains(row, title) {
-				target = i
-			}
+// answerRows is how many lines the answers to the other questions take:
+// each answered one, and a blank line under those above the question;
+// none when the window has no room for them and the question too.
+func (m Model) answerRows() int {
+	h, n := m.hello, 0
+	for q := range numQuestions {
+		if q != h.step && h.answered[q] {
+			n++
 		}
 	}
-	if target < 0 {
-		return nil
+	if slices.Contains(h.answered[:h.step], true) {
+		n++
 	}
-	at := fieldIndex(m.hello.form.GetFocusedField().GetKey())
-	var cmds []tea.Cmd
-	for ; at < target; at++ {
-		cmds = append(cmds, m.hello.form.NextField())
+	if m.formRoom(n) < m.formNeed() {
+		return 0
 	}
-	for ; at > target; at-- {
-		cmds = append(cmds, m.hello.form.PrevField())
-	}
-	return tea.Batch(cmds...)
+	return n
 }
 
-// openHello shows the form, making it the first time.
+// formNeed is the least height the question on screen is drawn in: the
+// confirmation's title, a blank line and its buttons; an input's title
+// and its line, and a blank line and an error under them.
+func (m Model) formNeed() int {
+	if m.hello.step == questionContact {
+		return 3
+	}
+	return 4
+}
+
+// release lets the form go, keeping the answers: it is made again when
+// the visitor comes back.
+func (h *hello) release() { h.form, h.group = nil, nil }
+
+// ask puts question q on screen, keeping every answer.
+func (m Model) ask(q int) tea.Cmd {
+	m.hello.step = q
+	m.newForm()
+	return m.hello.form.Init()
+}
+
+// clickAnswer goes back to the question whose answer is on row y of the
+// screen, as a click there asks.
+func (m Model) clickAnswer(y int) tea.Cmd {
+	rows := strings.Split(ansi.Strip(m.render()), "\n")
+	if y < 0 || y >= len(rows) {
+		return nil
+	}
+	for q := range numQuestions {
+		if q != m.hello.step && m.hello.answered[q] && strings.HasPrefix(strings.TrimSpace(rows[y]), "✓ "+m.questionTitle(q)) {
+			return m.ask(q)
+		}
+	}
+	return nil
+}
+
+// openHello shows the form, making it the first time, at the question
+// the visitor was last asked.
 func (m Model) openHello() (Model, tea.Cmd) {
 	if m.notes == nil {
 		return m, nil
@@ -133,12 +222,12 @@ func (m Model) openHello() (Model, tea.Cmd) {
 		m.hello = &hello{}
 	}
 	m.hello.status = ""
-	m.newForm()
 	m.page = pageHello
-	return m, m.hello.form.Init()
+	return m, m.ask(m.hello.step)
 }
 
-// updateHello gives msg to the form, and saves the note when it is done.
+// updateHello gives msg to the question on screen, asks the next one when
+// it is answered, and saves the note after the last.
 func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
 	h := m.hello
 	switch msg := msg.(type) {
@@ -147,27 +236,44 @@ func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		if msg.Y == 0 { // a tab: the form is left for it, as with esc
-			m.page, h.form = pageRoles, nil
+			m.page = pageRoles
+			h.release()
 			return m.updateMouse(msg), nil
 		}
-		return m, m.clickField(msg.Y)
+		return m, m.clickAnswer(msg.Y)
 	case tea.MouseMsg:
 		return m, nil // huh has no mouse; the wheel has nothing to scroll
 	case tea.WindowSizeMsg:
 		m.fitForm()
 		return m, nil
-	}
-	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" {
-		m.page = pageRoles // the answers stay for next time; the form
-		h.form = nil       // (about 45 KB of huh) is made again then
-		return m, nil
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "esc":
+			m.page = pageRoles // the answers stay for next time
+			h.release()
+			return m, nil
+		case "shift+tab":
+			if h.step == 0 {
+				return m, nil
+			}
+			return m, m.ask(h.step - 1)
+		case "tab": // each form has one field, whose tab would do nothing
+			return m.updateHello(tea.KeyPressMsg{Code: tea.KeyEnter})
+		}
 	}
 	f, cmd := h.form.Update(msg)
 	if form, ok := f.(*huh.Form); ok {
 		h.form = form
 	}
 	if h.form.State != huh.StateCompleted {
+		if (len(h.form.Errors()) > 0) != h.fitError {
+			m.fitForm() // huh sized its viewport for the error or its absence
+		}
 		return m, cmd
+	}
+	h.answered[h.step] = true
+	if q := m.nextQuestion(); q < numQuestions {
+		return m, m.ask(q)
 	}
 	n := Note{Name: h.name, Email: h.email, Message: h.message, Contact: h.contact}
 	if utf8.RuneCountInString(n.Message) > 1000 {
@@ -181,8 +287,28 @@ func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
 	}
 }
 
-// saved shows what saving came to: the thanks, or why not, with the form
-// filled in again.
+// nextQuestion is the question to ask once the one on screen is
+// answered: the first one whose answer is missing or wrong (a visitor may
+// have gone back and left one half typed), or else the next in order;
+// numQuestions when all are answered.
+func (m Model) nextQuestion() int {
+	h := m.hello
+	qs := questions(firstOf(m.doc.Person.Name, "the owner"))
+	for _, q := range [...]int{questionName, questionEmail} {
+		if qs[q].check(&hello{}, h.answer(q)) != "" {
+			return q
+		}
+	}
+	for q := h.step + 1; q < numQuestions; q++ {
+		if !h.answered[q] || q == questionContact {
+			return q
+		}
+	}
+	return numQuestions
+}
+
+// saved shows what saving came to: the thanks, or why not, with the
+// last question asked again over the answers, so that enter tries again.
 func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 	h := m.hello
 	if h == nil {
@@ -190,23 +316,47 @@ func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 	}
 	if msg.err != nil {
 		h.status = "Not saved: " + msg.err.Error()
-		m.newForm()
-		return m, h.form.Init()
+		return m, m.ask(questionContact)
 	}
-	h.status, h.saved, h.form = fmt.Sprintf("thanks — saved as #%d", msg.id), true, nil
+	h.status, h.saved = fmt.Sprintf("thanks — saved as #%d", msg.id), true
+	h.release()
 	return m, nil
 }
 
-// helloLines is the form, or its outcome.
+// helloLines is the question on screen between the answers to the others,
+// or the form's outcome.
 func (m Model) helloLines() []string {
 	h, st := m.hello, m.styles
 	out := []string{"  " + st.Title.Render("Say hello"), ""}
 	if h.status != "" { // above the form, which may fill the page
 		out = append(out, "  "+st.Accent.Render(h.status), "")
 	}
-	if h.form != nil {
-		for _, l := range strings.Split(h.form.View(), "\n") {
-			out = append(out, "  "+l)
+	if h.form == nil {
+		return out
+	}
+	shown := m.answerRows() > 0
+	answer := func(q int) string {
+		line := "✓ " + m.questionTitle(q) + "  " + printable(h.answer(q))
+		return "  " + truncate(st.Dim.Render(line), m.formWidth())
+	}
+	if shown {
+		for q := range h.step {
+			if h.answered[q] {
+				out = append(out, answer(q))
+			}
+		}
+		if slices.Contains(h.answered[:h.step], true) {
+			out = append(out, "")
+		}
+	}
+	for _, l := range strings.Split(h.form.View(), "\n") {
+		out = append(out, "  "+l)
+	}
+	if shown {
+		for q := h.step + 1; q < numQuestions; q++ {
+			if h.answered[q] {
+				out = append(out, answer(q))
+			}
 		}
 	}
 	return out

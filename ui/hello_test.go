@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -69,9 +70,10 @@ func (d *driver) typeText(s string) {
 	}
 }
 
-// TestHelloForm: h opens the form; the answers reach the function the
-// model was given only when the form is done; a failure says why and
-// keeps what was typed; the thanks comes only with the note's number.
+// TestHelloForm: h asks the questions one at a time, each answer shown
+// above the next; the answers reach the function the model was given only
+// after the last; a failure says why and keeps what was typed, and enter
+// tries again; the thanks comes only with the note's number.
 func TestHelloForm(t *testing.T) {
 	var mu sync.Mutex
 	var got []Note
@@ -91,33 +93,75 @@ func TestHelloForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := startDoc(t, doc, 100, 30, WithNotes(save))
-	fill := func() {
-		d.waitField("name")
-		d.keys("ctrl+u") // what a retry keeps, typed again: the test's answers
-		d.typeText("Bo Visitor")
-		d.keys("enter")
-		d.waitField("email")
-		d.keys("ctrl+u")
-		d.typeText("bo@example.com")
-		d.keys("enter")
-		d.waitField("message")
-		d.keys("enter")
-		d.waitField("contact")
-		d.waitScreen("May Ann Example contact you?")
-		d.keys("y")
-	}
 	d.keys("h")
-	d.typeText("")
-	fill()
+	d.waitField("name")
+	d.typeText("Bo Visitor")
+	d.keys("enter")
+	d.waitField("email")
+	if s := d.screenInLoop(); !strings.Contains(s, "✓ Your name  Bo Visitor") || strings.Contains(s, "┃ Your name") {
+		t.Errorf("the answered question is not shown as answered:\n%s", s)
+	}
+	d.typeText("bo@example.com")
+	d.keys("enter")
+	d.waitField("message")
+	d.keys("enter")
+	d.waitField("contact")
+	d.waitScreen("May Ann Example contact you?")
+	mu.Lock()
+	if len(got) != 0 || !down {
+		t.Error("saved before the last answer")
+	}
+	mu.Unlock()
+	d.keys("y")
 	s := d.waitScreen("Not saved: couldn't save — please try again in a minute")
-	if !strings.Contains(s, "Bo Visitor") {
+	if !strings.Contains(s, "✓ Your name  Bo Visitor") || !strings.Contains(s, "✓ Your email  bo@example.com") {
 		t.Errorf("the form lost what was typed:\n%s", s)
 	}
-	fill()
+	d.waitField("contact")
+	d.keys("enter")
 	d.waitScreen("thanks — saved as #7")
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 1 || got[0] != (Note{Name: "Bo Visitor", Email: "bo@example.com", Contact: true}) {
+		t.Errorf("saved %+v", got)
+	}
+}
+
+// TestHelloGoesBack: shift+tab asks the question before again, with its
+// answer; and an answer spoilt on the way back is asked again before the
+// note can be sent.
+func TestHelloGoesBack(t *testing.T) {
+	var mu sync.Mutex
+	var got []Note
+	d := startDoc(t, content.Default(), 100, 30, WithNotes(func(n Note) (int64, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, n)
+		return 1, nil
+	}))
+	d.keys("h")
+	d.waitField("name")
+	d.typeText("Bo")
+	d.keys("tab") // as enter
+	d.waitField("email")
+	d.typeText("bo@example.com")
+	d.keys("enter")
+	d.waitField("message")
+	d.keys("shift+tab")
+	d.waitField("email")
+	d.waitScreen("> bo@example.com")
+	d.keys("ctrl+u", "shift+tab") // the email is emptied on the way back
+	d.waitField("name")
+	d.keys("enter")
+	d.waitField("email") // not the message: the email is wrong now
+	d.typeText("bo@example.org")
+	d.keys("enter", "enter")
+	d.waitField("contact")
+	d.keys("n")
+	d.waitScreen("thanks — saved as #1")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0] != (Note{Name: "Bo", Email: "bo@example.org"}) {
 		t.Errorf("saved %+v", got)
 	}
 }
@@ -141,35 +185,115 @@ func TestHelpNamesBothWays(t *testing.T) {
 	}
 }
 
-// TestHelloFormSmallAndMouse: at 40×12 the focused field is always in
-// view, and a click on a field's title focuses it.
+// TestHelloFormSmallAndMouse: at 40×12 the question on screen is whole,
+// with what is wrong with its answer, and with the answers above it while
+// they fit; a click on an answer asks its
+// question again, and a click on a tab leaves the form.
 func TestHelloFormSmallAndMouse(t *testing.T) {
 	d := startDoc(t, content.Default(), 40, 12, WithNotes(func(Note) (int64, error) { return 1, nil }))
 	d.keys("h")
-	for _, f := range []struct{ key, title, answer string }{
-		{"name", "Your name", "Bo"},
-		{"email", "Your email", "bo@example.com"},
-		{"message", "A message (optional)", "Hi"},
-		{"contact", "May the owner contact you?", ""},
+	d.waitField("name")
+	d.keys("enter") // no name: the reason is on screen, under the question
+	d.waitScreen("please give a name")
+	for _, f := range []struct{ key, whole, answer string }{
+		{"name", "┃ >", "Bo"},
+		{"email", "┃ >", "bo@example.com"},
+		{"message", "┃ >", "Hi"},
+		{"contact", "Yes", ""},
 	} {
 		d.waitField(f.key)
-		if s := d.screenInLoop(); !strings.Contains(s, f.title) {
-			t.Errorf("%s is focused and out of view at 40×12:\n%s", f.key, s)
+		s := d.screenInLoop()
+		if !strings.Contains(s, f.whole) {
+			t.Errorf("%s is asked and not whole at 40×12:\n%s", f.key, s)
 		}
 		if f.answer != "" {
 			d.typeText(f.answer)
 			d.keys("enter")
 		}
 	}
-	// Click the message field's title: the focus goes back to it.
+	// Click the message's answer: its question is asked again.
 	rows := strings.Split(d.screenInLoop(), "\n")
-	y := slices.IndexFunc(rows, func(r string) bool { return strings.Contains(r, "A message") })
+	y := slices.IndexFunc(rows, func(r string) bool { return strings.Contains(r, "✓ A message") })
 	if y < 0 {
-		t.Fatalf("no message field on screen:\n%s", strings.Join(rows, "\n"))
+		t.Fatalf("no answer to the message on screen:\n%s", strings.Join(rows, "\n"))
 	}
-	d.send(tea.MouseClickMsg{Button: tea.MouseLeft, X: 4, Y: y + 1})
+	d.send(tea.MouseClickMsg{Button: tea.MouseLeft, X: 4, Y: y})
 	d.waitField("message")
+	d.waitScreen("> Hi")
 	// A click on a tab leaves the form for that view.
 	d.send(tea.MouseClickMsg{Button: tea.MouseLeft, X: 1, Y: 0})
 	d.waitScreen("Principal Engineer")
+}
+
+// TestHelloFormsSideBySide: visitors fill their forms at the same time,
+// which share huh's key map; under -race a write to it anywhere fails
+// this test. Each note reaches the function its own model was given.
+func TestHelloFormsSideBySide(t *testing.T) {
+	t.Parallel()
+	for i := range 4 {
+		t.Run(fmt.Sprint("visitor ", i), func(t *testing.T) {
+			t.Parallel()
+			var got []Note
+			var mu sync.Mutex
+			d := startDoc(t, content.Default(), 60, 20, WithNotes(func(n Note) (int64, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				got = append(got, n)
+				return int64(i), nil
+			}))
+			name := fmt.Sprint("Visitor ", i)
+			d.keys("h")
+			d.waitField("name")
+			d.typeText(name)
+			d.keys("enter")
+			d.waitField("email")
+			d.typeText("v@example.com")
+			d.keys("enter")
+			d.waitField("message")
+			d.keys("enter")
+			d.waitField("contact")
+			d.keys("y")
+			d.waitScreen(fmt.Sprintf("thanks — saved as #%d", i))
+			mu.Lock()
+			defer mu.Unlock()
+			if len(got) != 1 || got[0].Name != name {
+				t.Errorf("saved %+v", got)
+			}
+		})
+	}
+}
+
+// TestHelloFormIsLetGo: esc lets the form go, huh's group with it, and
+// keeps the answers; h comes back to the question the visitor left.
+func TestHelloFormIsLetGo(t *testing.T) {
+	d := startDoc(t, content.Default(), 80, 24, WithNotes(func(Note) (int64, error) { return 1, nil }))
+	held := func() (held bool) {
+		done := make(chan struct{})
+		d.send(peekFn{func(m Model) { held = m.hello.form != nil || m.hello.group != nil }, done})
+		<-done
+		return held
+	}
+	d.keys("h")
+	d.waitField("name")
+	d.typeText("Bo")
+	d.keys("enter")
+	d.waitField("email")
+	d.typeText("bo@")
+	d.keys("esc")
+	d.waitScreen("Principal Engineer")
+	if held() {
+		t.Error("the form is held after esc")
+	}
+	d.keys("h")
+	d.waitField("email")
+	d.waitScreen("> bo@")
+	d.waitScreen("✓ Your name  Bo")
+	d.typeText("example.com")
+	d.keys("enter", "enter")
+	d.waitField("contact")
+	d.keys("y")
+	d.waitScreen("thanks — saved as #1")
+	if held() {
+		t.Error("the form is held after the thanks")
+	}
 }

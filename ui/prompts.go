@@ -22,34 +22,39 @@ type prompts struct {
 	saving bool
 }
 
-// question is one of the form's questions.
+// question is one of the form's questions, which the form and reader
+// mode both ask.
 type question struct {
-	ask   string
+	title string                          // as the form shows it
+	hint  string                          // what reader mode adds to the title
 	limit int                             // runes
 	check func(h *hello, s string) string // what is wrong with s, or ""; keeps it when right
 }
 
+// prompt is how reader mode asks q.
+func (q question) prompt() string { return q.title + q.hint + ": " }
+
 func questions(owner string) []question {
 	return []question{
-		{"Your name: ", 100, func(h *hello, s string) string {
+		{"Your name", "", 100, func(h *hello, s string) string {
 			if strings.TrimSpace(s) == "" {
 				return "please give a name"
 			}
 			h.name = s
 			return ""
 		}},
-		{"Your email: ", 254, func(h *hello, s string) string {
+		{"Your email", "", 254, func(h *hello, s string) string {
 			if msg := emailProblem(s); msg != "" {
 				return msg
 			}
 			h.email = s
 			return ""
 		}},
-		{"A message (optional): ", 1000, func(h *hello, s string) string {
+		{"A message (optional)", "", 1000, func(h *hello, s string) string {
 			h.message = s
 			return ""
 		}},
-		{"May " + owner + " contact you? (y/n): ", 10, func(h *hello, s string) string {
+		{"May " + owner + " contact you?", " (y/n)", 10, func(h *hello, s string) string {
 			switch strings.ToLower(strings.TrimSpace(s)) {
 			case "y", "yes":
 				h.contact = true
@@ -117,7 +122,7 @@ func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 			}
 		case msg.String() == "enter":
 			q := qs[p.step]
-			p.said = append(p.said, q.ask+p.typed)
+			p.said = append(p.said, q.prompt()+p.typed)
 			if problem := q.check(h, p.typed); problem != "" {
 				p.said = append(p.said, problem)
 				p.typed = ""
@@ -165,7 +170,7 @@ func (m Model) promptLines() (lines []string, cursor bool) {
 	qs := questions(firstOf(m.doc.Person.Name, "the owner"))
 	lines = append([]string{"Say hello: four questions, each answered with enter; esc leaves.", ""}, p.said...)
 	if p.step < len(qs) && !p.saving && !h.saved {
-		return append(lines, qs[p.step].ask+p.typed), true
+		return append(lines, qs[p.step].prompt()+p.typed), true
 	}
 	return lines, false
 }
