@@ -131,11 +131,7 @@ func (m Model) newForm() {
 func (m Model) fitForm() {
 	h := m.hello
 	h.form.WithWidth(m.formWidth()) // first: the reason wraps to it
-	rows := 2                       // an input's title and its line
-	if h.step == questionContact {
-		rows = 3 // the title, a blank line and the buttons
-	}
-	room := m.formRoom(m.answerRows())
+	rows, room := m.questionRows(), m.formRoom(m.answerRows())
 	footer := 0
 	if s := h.group.Footer(); s != "" { // with huh's help off, the reason
 		footer = lipgloss.Height(s)
@@ -176,14 +172,24 @@ func (m Model) answerRows() int {
 	return n
 }
 
-// formNeed is the least height the question on screen is drawn in: the
-// confirmation's title, a blank line and its buttons; an input's title
-// and its line, and a blank line and an error under them.
-func (m Model) formNeed() int {
+// questionRows is the height of the question on screen: an input's
+// title and its line, or the confirmation's title, a blank line and its
+// buttons.
+func (m Model) questionRows() int {
 	if m.hello.step == questionContact {
 		return 3
 	}
-	return 4
+	return 2
+}
+
+// formNeed is the height kept for the form: the question, and under an
+// input a blank line and the reason its answer is wrong, so that the
+// answers around it stay put when a reason comes and goes.
+func (m Model) formNeed() int {
+	if m.hello.step == questionContact {
+		return m.questionRows()
+	}
+	return m.questionRows() + 2
 }
 
 // release lets the form go, keeping the answers: it is made again when
