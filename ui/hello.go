@@ -64,9 +64,9 @@ const (
 // form: huh only reads a form's map, and copies each field's part of it.
 var formKeys = sync.OnceValue(huh.NewDefaultKeyMap)
 
-// questionTitle is question q's title on screen.
-func (m Model) questionTitle(q int) string {
-	return questions(firstOf(m.doc.Person.Name, "the owner"))[q].title
+// questions are the form's questions, with the owner's name in them.
+func (m Model) questions() []question {
+	return questions(firstOf(m.doc.Person.Name, "the owner"))
 }
 
 // validator is huh's form of question q's check.
@@ -108,7 +108,7 @@ type savedMsg struct {
 func (m Model) newForm() {
 	h := m.hello
 	var field huh.Field
-	switch q := questions(firstOf(m.doc.Person.Name, "the owner"))[h.step]; h.step {
+	switch q := m.questions()[h.step]; h.step {
 	case questionName:
 		field = huh.NewInput().Key("name").Title(q.title).Value(&h.name).CharLimit(q.limit).Validate(validator(q))
 	case questionEmail:
@@ -210,8 +210,8 @@ func (m Model) clickAnswer(y int) tea.Cmd {
 	if y < 0 || y >= len(rows) {
 		return nil
 	}
-	for q := range numQuestions {
-		if q != m.hello.step && m.hello.answered[q] && strings.HasPrefix(strings.TrimSpace(rows[y]), "✓ "+m.questionTitle(q)) {
+	for q, question := range m.questions() {
+		if q != m.hello.step && m.hello.answered[q] && strings.HasPrefix(strings.TrimSpace(rows[y]), "✓ "+question.title) {
 			return m.ask(q)
 		}
 	}
@@ -299,7 +299,7 @@ func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
 // numQuestions when all are answered.
 func (m Model) nextQuestion() int {
 	h := m.hello
-	qs := questions(firstOf(m.doc.Person.Name, "the owner"))
+	qs := m.questions()
 	for _, q := range [...]int{questionName, questionEmail} {
 		if qs[q].check(&hello{}, h.answer(q)) != "" {
 			return q
@@ -340,9 +340,9 @@ func (m Model) helloLines() []string {
 	if h.form == nil {
 		return out
 	}
-	shown := m.answerRows() > 0
+	shown, qs := m.answerRows() > 0, m.questions()
 	answer := func(q int) string {
-		line := "✓ " + m.questionTitle(q) + "  " + printable(h.answer(q))
+		line := "✓ " + qs[q].title + "  " + printable(h.answer(q))
 		return "  " + truncate(st.Dim.Render(line), m.formWidth())
 	}
 	if shown {

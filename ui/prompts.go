@@ -98,7 +98,7 @@ func (m Model) openPrompts() Model {
 func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 	h := m.hello
 	p := h.lines
-	qs := questions(firstOf(m.doc.Person.Name, "the owner"))
+	qs := m.questions()
 	switch msg := msg.(type) {
 	case savedMsg:
 		p.saving = false
@@ -167,7 +167,7 @@ func (m Model) savePrompts() tea.Cmd {
 func (m Model) promptLines() (lines []string, cursor bool) {
 	h := m.hello
 	p := h.lines
-	qs := questions(firstOf(m.doc.Person.Name, "the owner"))
+	qs := m.questions()
 	lines = append([]string{"Say hello: four questions, each answered with enter; esc leaves.", ""}, p.said...)
 	if p.step < len(qs) && !p.saving && !h.saved {
 		return append(lines, qs[p.step].prompt()+p.typed), true
