@@ -47,14 +47,14 @@ func TestDefaultSeed(t *testing.T) {
 		start, end Date
 		highlights int
 	}{
-		{"Principal Engineer", "Infrastructure Practice Area - Compute", Date{2013, 7}, Date{}, 5},
-		{"Advisory Board Member", "Xen Project", Date{2014, 2}, Date{}, 0},
-		{"Senior Systems Engineer", "Cloud Servers and Openstack Products", Date{2012, 12}, Date{2013, 7}, 5},
-		{"Compute Systems Engineering Manager", "Next Gen Cloud Servers Product", Date{2011, 4}, Date{2012, 12}, 4},
-		{"Senior Systems Engineer", "Cloud Servers and Slicehost Development", Date{2008, 10}, Date{2011, 4}, 7},
-		{"Systems Architect", "Rack Labs", Date{2008, 1}, Date{2008, 10}, 2},
-		{"Product Engineer", "Server Hardware and Virtualization", Date{2003, 1}, Date{2008, 1}, 6},
-		{"DCOPS Technician", "Datacenter Operations Technician", Date{2002, 7}, Date{2003, 1}, 3},
+		{"Principal Engineer", "Infrastructure Practice Area - Compute", Date{2013, 7, 0}, Date{}, 5},
+		{"Advisory Board Member", "Xen Project", Date{2014, 2, 0}, Date{}, 0},
+		{"Senior Systems Engineer", "Cloud Servers and Openstack Products", Date{2012, 12, 0}, Date{2013, 7, 0}, 5},
+		{"Compute Systems Engineering Manager", "Next Gen Cloud Servers Product", Date{2011, 4, 0}, Date{2012, 12, 0}, 4},
+		{"Senior Systems Engineer", "Cloud Servers and Slicehost Development", Date{2008, 10, 0}, Date{2011, 4, 0}, 7},
+		{"Systems Architect", "Rack Labs", Date{2008, 1, 0}, Date{2008, 10, 0}, 2},
+		{"Product Engineer", "Server Hardware and Virtualization", Date{2003, 1, 0}, Date{2008, 1, 0}, 6},
+		{"DCOPS Technician", "Datacenter Operations Technician", Date{2002, 7, 0}, Date{2003, 1, 0}, 3},
 	}
 	if len(r.Roles) != len(want) {
 		t.Fatalf("%d roles, want %d", len(r.Roles), len(want))
@@ -117,9 +117,20 @@ func TestSections(t *testing.T) {
 	if strings.Join(heads, "|") != "Skills|Education|Talks" {
 		t.Fatalf("sections = %q", heads)
 	}
+	// Education is read as entries: the dated list item whole, and the
+	// undated sub-heading with its text; the undated item stays text.
 	edu := r.Sections[1]
-	if len(edu.Blocks) != 3 || edu.Blocks[1].Kind != Heading || edu.Blocks[1].Text.Plain() != "Exchange year" {
-		t.Errorf("education blocks: %#v", edu.Blocks)
+	if edu.Kind != Education || len(edu.Entries) != 2 {
+		t.Fatalf("education: %#v", edu)
+	}
+	if e := edu.Entries[0]; e.Title != "BSc" || e.Area != "Computer Science" || e.Organisation != "University of Example" || e.Dates() != "2012" {
+		t.Errorf("first degree: %+v", e)
+	}
+	if e := edu.Entries[1]; e.Title != "Exchange year" || len(e.Notes) != 1 || !strings.HasPrefix(e.Notes[0].Text.Plain(), "A year at Université") {
+		t.Errorf("second entry: %+v", e)
+	}
+	if len(edu.Blocks) != 1 || edu.Blocks[0].Kind != List || edu.Blocks[0].Items[0].Text.Plain() != "Certified Kubernetes Administrator" {
+		t.Errorf("education text: %#v", edu.Blocks)
 	}
 	talks := r.Sections[2].Blocks
 	if len(talks) != 3 || talks[0].Kind != Quote || talks[1].Kind != Rule || talks[2].Kind != Code || talks[2].Text.Plain() != "$ ssh casey.example.org" {
@@ -135,33 +146,35 @@ func TestDateForms(t *testing.T) {
 		in         string
 		start, end Date
 	}{
-		{"( July 2013 - *Present* )", Date{2013, 7}, Date{}},
-		{"(Jul 2013–Now)", Date{2013, 7}, Date{}},
-		{"Jul. 2013 — CURRENT", Date{2013, 7}, Date{}},
-		{"2013 to 2015", Date{2013, 0}, Date{2015, 0}},
-		{"2013-2015", Date{2013, 0}, Date{2015, 0}},
-		{"sept 2001 – jan 2002", Date{2001, 9}, Date{2002, 1}},
-		{"(2014)", Date{2014, 0}, Date{2014, 0}},
-		{"_December 2012_ - _July 2013_", Date{2012, 12}, Date{2013, 7}},
+		{"( July 2013 - *Present* )", Date{2013, 7, 0}, Date{}},
+		{"(Jul 2013–Now)", Date{2013, 7, 0}, Date{}},
+		{"Jul. 2013 — CURRENT", Date{2013, 7, 0}, Date{}},
+		{"2013 to 2015", Date{2013, 0, 0}, Date{2015, 0, 0}},
+		{"2013-2015", Date{2013, 0, 0}, Date{2015, 0, 0}},
+		{"sept 2001 – jan 2002", Date{2001, 9, 0}, Date{2002, 1, 0}},
+		{"(2014)", Date{2014, 0, 0}, Date{2014, 0, 0}},
+		{"_December 2012_ - _July 2013_", Date{2012, 12, 0}, Date{2013, 7, 0}},
 		// As people write them.
-		{"2019-03 – 2021-11", Date{2019, 3}, Date{2021, 11}},
-		{"2019-03-15 - present", Date{2019, 3}, Date{}},
-		{"03/2019 - 11/2021", Date{2019, 3}, Date{2021, 11}},
-		{"Mar. 2019 – Sept 2019", Date{2019, 3}, Date{2019, 9}},
-		{"2015 -- 2017", Date{2015, 0}, Date{2017, 0}},
-		{"Mar 2021 --- Present", Date{2021, 3}, Date{}},
-		{"since 2019", Date{2019, 0}, Date{}},
-		{"Since March 2019", Date{2019, 3}, Date{}},
-		{"März 2019 – heute", Date{2019, 3}, Date{}},
-		{"janvier 2018 - Présent", Date{2018, 1}, Date{}},
-		{"Mar 2019", Date{2019, 3}, Date{2019, 3}},
+		{"2019-03 – 2021-11", Date{2019, 3, 0}, Date{2021, 11, 0}},
+		{"2019-03-15 - present", Date{2019, 3, 15}, Date{}},
+		{"10 Jan 2022 – 3rd March 2023", Date{2022, 1, 10}, Date{2023, 3, 3}},
+		{"Jan 10, 2022 - Present", Date{2022, 1, 10}, Date{}},
+		{"03/2019 - 11/2021", Date{2019, 3, 0}, Date{2021, 11, 0}},
+		{"Mar. 2019 – Sept 2019", Date{2019, 3, 0}, Date{2019, 9, 0}},
+		{"2015 -- 2017", Date{2015, 0, 0}, Date{2017, 0, 0}},
+		{"Mar 2021 --- Present", Date{2021, 3, 0}, Date{}},
+		{"since 2019", Date{2019, 0, 0}, Date{}},
+		{"Since March 2019", Date{2019, 3, 0}, Date{}},
+		{"März 2019 – heute", Date{2019, 3, 0}, Date{}},
+		{"janvier 2018 - Présent", Date{2018, 1, 0}, Date{}},
+		{"Mar 2019", Date{2019, 3, 0}, Date{2019, 3, 0}},
 	} {
 		s, e, err := ParseRange(tc.in)
 		if err != nil || s != tc.start || e != tc.end {
 			t.Errorf("ParseRange(%q) = %v, %v, %v; want %v, %v", tc.in, s, e, err, tc.start, tc.end)
 		}
 	}
-	for _, bad := range []string{"", "Jully 2013 - Present", "2013 -", "July - 2014", "13 - 14", "Present - 2014", "2013 2014", "2013 - 2014 - 2015", "July 2013 – ∞"} {
+	for _, bad := range []string{"", "Jully 2013 - Present", "30 Feb 2020", "2013 -", "July - 2014", "13 - 14", "Present - 2014", "2013 2014", "2013 - 2014 - 2015", "July 2013 – ∞"} {
 		if _, _, err := ParseRange(bad); err == nil {
 			t.Errorf("ParseRange(%q) accepted", bad)
 		}
@@ -172,7 +185,9 @@ func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
 		{"", "resume.md:1: the document is empty"},
 		{" \n\t\n", "resume.md:1: the document is empty"},
-		{"# Me\n\nhi\n\n## Engineer\n#### Acme ( Jully 2013 - Present )\n", `resume.md:6: cannot read date range "( Jully 2013 - Present )"`},
+		{"# Me\n\nhi\n\n## Engineer\n#### Acme ( Jully 2013 - Present )\n", `resume.md:6: cannot read date "Jully" in "Acme ( Jully 2013 - Present )": did you mean July?`},
+		{"# Me\n\n## Engineer\n**Acme** | Jnue 2013 – Dec 2013\n", `resume.md:4: cannot read date "Jnue" in "Acme | Jnue 2013 – Dec 2013": did you mean June?`},
+		{"# Me\n\n## Experience\n\n**Support Engineer**, Initech — Jan 2012 to Dezmber 2013\n", `resume.md:5: cannot read date "Dezmber" in "Support Engineer, Initech — Jan 2012 to Dezmber 2013": did you mean December?`},
 		{"# Me\n\n## Engineer\n#### Acme ( 2015 - 2013 )\n", `resume.md:4: date range "( 2015 - 2013 )" ends before it starts`},
 		{"# Me\n\n## A\n#### X (Mar 2014 - Feb 2014)\n", `resume.md:4: date range "(Mar 2014 - Feb 2014)" ends before it starts`},
 	} {
@@ -192,8 +207,11 @@ func TestNotARoleIsASection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Sections) != 1 || r.Sections[0].Heading != "Education" || len(r.Sections[0].Blocks) != 2 {
-		t.Errorf("sections = %#v", r.Sections)
+	if len(r.Sections) != 1 || r.Sections[0].Heading != "Education" || len(r.Sections[0].Entries) != 1 {
+		t.Fatalf("sections = %#v", r.Sections)
+	}
+	if e := r.Sections[0].Entries[0]; e.Title != "MIT (Cambridge, MA)" || e.Area != "" || len(e.Notes) != 1 || e.Notes[0].Text.Plain() != "BSc." {
+		t.Errorf("the degree = %+v", e)
 	}
 	if len(r.Roles) != 1 || r.Roles[0].Organisation != "Acme" || r.Roles[0].End != (Date{Year: 2012}) {
 		t.Errorf("roles = %#v", r.Roles)
@@ -206,14 +224,14 @@ func TestDurations(t *testing.T) {
 		start, end Date
 		want       string
 	}{
-		{Date{2013, 7}, Date{}, "13 yrs 5 mos"},
-		{Date{2013, 7}, Date{2013, 7}, "1 mo"},
-		{Date{2012, 12}, Date{2013, 7}, "8 mos"},
-		{Date{2003, 1}, Date{2008, 1}, "5 yrs 1 mo"},
-		{Date{2011, 4}, Date{2012, 3}, "1 yr"},
-		{Date{2013, 0}, Date{2015, 0}, "3 yrs"},
-		{Date{2026, 11}, Date{}, "1 mo"},
-		{Date{2030, 0}, Date{}, "not started yet"},
+		{Date{2013, 7, 0}, Date{}, "13 yrs 5 mos"},
+		{Date{2013, 7, 0}, Date{2013, 7, 0}, "1 mo"},
+		{Date{2012, 12, 0}, Date{2013, 7, 0}, "8 mos"},
+		{Date{2003, 1, 0}, Date{2008, 1, 0}, "5 yrs 1 mo"},
+		{Date{2011, 4, 0}, Date{2012, 3, 0}, "1 yr"},
+		{Date{2013, 0, 0}, Date{2015, 0, 0}, "3 yrs"},
+		{Date{2026, 11, 0}, Date{}, "1 mo"},
+		{Date{2030, 0, 0}, Date{}, "not started yet"},
 	} {
 		r := Role{Start: tc.start, End: tc.end}
 		if got := r.Duration(now); got != tc.want {
@@ -221,7 +239,7 @@ func TestDurations(t *testing.T) {
 		}
 	}
 	start, end, months := Default().Span(now)
-	if start != (Date{2002, 7}) || !end.IsZero() || FormatMonths(months) != "24 yrs 5 mos" {
+	if start != (Date{2002, 7, 0}) || !end.IsZero() || FormatMonths(months) != "24 yrs 5 mos" {
 		t.Errorf("span = %v–%v, %s", start, end, FormatMonths(months))
 	}
 	if got := Default().Roles[0].DatesLine(now); got != "Jul 2013 – Present · 13 yrs 5 mos" {
@@ -376,7 +394,14 @@ func compileSchema(t testing.TB) *jsonschema.Schema {
 	return s
 }
 
-func validate(t testing.TB, s *jsonschema.Schema, js []byte) {
+// validate fails t when js is not valid JSON Resume; t is a test or a
+// rapid property.
+func validate(t interface {
+	Helper()
+	Fatalf(string, ...any)
+	Errorf(string, ...any)
+}, s *jsonschema.Schema, js []byte,
+) {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal(js, &v); err != nil {

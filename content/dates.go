@@ -4,16 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 )
 
-// Date is a calendar month, or a whole year when Month is 0.
+// Date is a day, a calendar month or a whole year: the precision the
+// owner wrote is kept, so that "2022-01-10" is still a day when it is
+// written out again.
 type Date struct {
 	Year  int
 	Month int // 1–12, or 0 for a year-only date
+	Day   int // 1–31, or 0 for a month or a year
 }
 
 // IsZero reports whether d is the zero Date (no date, as for an end that
@@ -37,23 +41,30 @@ func (d Date) endIndex() int {
 	return d.Year*12 + d.Month - 1
 }
 
-// String is the short form used in exports: "Jul 2013", or "2013".
+// String is the short form used in exports, at the date's precision:
+// "10 Jul 2013", "Jul 2013", or "2013".
 func (d Date) String() string {
-	if d.IsZero() {
+	switch {
+	case d.IsZero():
 		return "Present"
-	}
-	if d.Month == 0 {
+	case d.Month == 0:
 		return strconv.Itoa(d.Year)
+	case d.Day == 0:
+		return time.Month(d.Month).String()[:3] + " " + strconv.Itoa(d.Year)
 	}
-	return time.Month(d.Month).String()[:3] + " " + strconv.Itoa(d.Year)
+	return strconv.Itoa(d.Day) + " " + time.Month(d.Month).String()[:3] + " " + strconv.Itoa(d.Year)
 }
 
-// ISO is the date as JSON Resume writes it: "2013-07", or "2013".
+// ISO is the date as JSON Resume writes it, at its precision:
+// "2013-07-10", "2013-07", or "2013".
 func (d Date) ISO() string {
-	if d.Month == 0 {
+	switch {
+	case d.Month == 0:
 		return fmt.Sprintf("%04d", d.Year)
+	case d.Day == 0:
+		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
 	}
-	return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
 }
 
 // FormatMonths writes a count of months as "13 yrs 5 mos", "1 yr", "3 mos".
@@ -115,9 +126,9 @@ var ongoing = map[string]bool{
 	"presente": true, "actualidad": true, "hoy": true,
 }
 
-// numericMonth finds a month written in digits: 2019-03 (or 2019-03-15)
-// and 03/2019, which are read as Mar 2019.
-var numericMonth = regexp.MustCompile(`\b(?:(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?|(0?[1-9]|1[0-2])/(\d{4}))\b`)
+// numericMonth finds a month written in digits: 2019-03, 2019-03-15 and
+// 03/2019, which are read as Mar 2019 and 15 Mar 2019.
+var numericMonth = regexp.MustCompile(`\b(?:(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?|(0?[1-9]|1[0-2])/(\d{4}))\b`)
 
 var errDateRange = errors.New("not a date range")
 
@@ -132,11 +143,14 @@ func ParseRange(s string) (start, end Date, err error) {
 	}
 	s = numericMonth.ReplaceAllStringFunc(s, func(m string) string {
 		g := numericMonth.FindStringSubmatch(m)
-		y, mo := g[1], g[2]
+		y, mo, day := g[1], g[2], g[3]
 		if y == "" {
-			y, mo = g[4], g[3]
+			y, mo = g[5], g[4]
 		}
 		n, _ := strconv.Atoi(mo)
+		if day != "" {
+			return day + " " + time.Month(n).String()[:3] + " " + y
+		}
 		return time.Month(n).String()[:3] + " " + y
 	})
 	toks, err := dateTokens(s)
@@ -212,15 +226,114 @@ func readDate(toks []string) (Date, []string, bool) {
 	if ongoing[toks[0]] {
 		return Date{}, toks[1:], true
 	}
+	// "10 Jan 2022": a day before the month.
+	if d, ok := day(toks[0]); ok && len(toks) >= 3 {
+		if m, ok := months[toks[1]]; ok {
+			y, ok := year(toks[2])
+			return Date{Year: y, Month: m, Day: d}, toks[3:], ok && d <= daysIn(y, m)
+		}
+	}
 	if m, ok := months[toks[0]]; ok {
 		if len(toks) < 2 {
 			return Date{}, nil, false
+		}
+		// "Jan 10, 2022": a day after the month.
+		if d, ok := day(toks[1]); ok && len(toks) >= 3 {
+			y, ok := year(toks[2])
+			return Date{Year: y, Month: m, Day: d}, toks[3:], ok && d <= daysIn(y, m)
 		}
 		y, ok := year(toks[1])
 		return Date{Year: y, Month: m}, toks[2:], ok
 	}
 	y, ok := year(toks[0])
 	return Date{Year: y}, toks[1:], ok
+}
+
+// day reads a day of the month, "1" to "31", with an English ordinal
+// ending or not ("1st", "22nd").
+func day(s string) (int, bool) {
+	for _, suf := range []string{"st", "nd", "rd", "th"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	if len(s) == 0 || len(s) > 2 {
+		return 0, false
+	}
+	d, err := strconv.Atoi(s)
+	return d, err == nil && d >= 1 && d <= 31
+}
+
+// daysIn is the number of days in month m of year y.
+func daysIn(y, m int) int {
+	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// monthTypo is the month a word was probably meant to be ("Jnue" for
+// June), or "" when the word is a month already or is not near one. A
+// word is near a month when one edit (two for a long word) turns it into
+// a month's name.
+func monthTypo(word string) string {
+	w := strings.ToLower(word)
+	if _, ok := months[w]; ok || len([]rune(w)) < 3 || !isLetters(w) {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, name := range monthNames {
+		limit := 1
+		if len([]rune(name)) >= 6 {
+			limit = 2
+		}
+		if d := editDistance(w, name); d <= limit && d < bestD {
+			best, bestD = time.Month(months[name]).String(), d
+		}
+	}
+	return best
+}
+
+// monthNames are the keys of months in a fixed order, so that a typo
+// near two months is always said the same way.
+var monthNames = func() []string {
+	names := make([]string, 0, len(months))
+	for name := range months {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}()
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// editDistance counts the insertions, deletions, substitutions and
+// swaps of two neighbours that turn a into b (optimal string alignment).
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
 }
 
 func year(s string) (int, bool) {

@@ -15,7 +15,7 @@ import (
 //	email: ann@example.com
 //	url: https://ann.example.com
 //	phone: +44 20 7946 0000
-//	location: Leeds, UK
+//	location: Leeds, UK  # or its parts on indented lines: city, region, …
 //	card: url            # what the card's QR holds: url (the default) or vcard
 //	profiles:
 //	  - network: GitHub
@@ -27,12 +27,28 @@ import (
 // values, and the list of profiles. It returns src with the front matter
 // blanked out (its lines kept, so that line numbers stay right), and an
 // unknown key or a bad line as a ParseError naming its line.
-func frontMatter(name string, src []byte) (Person, string, []byte, error) {
-	var p Person
-	card := ""
+func frontMatter(name string, src []byte) (frontMatterInfo, []byte, error) {
+	var fm frontMatterInfo
 	if !bytes.HasPrefix(src, []byte("---\n")) && !bytes.HasPrefix(src, []byte("---\r\n")) {
-		return p, card, src, nil
+		return fm, src, nil
 	}
+	fm.present = true
+	person, card, named, body, err := readFrontMatter(name, src)
+	fm.person, fm.card, fm.named = person, card, named
+	return fm, body, err
+}
+
+// frontMatterInfo is what front matter said: the owner, the card, whether
+// there was any, and whether it named the owner (even as "").
+type frontMatterInfo struct {
+	person         Person
+	card           string
+	present, named bool
+}
+
+func readFrontMatter(name string, src []byte) (Person, string, bool, []byte, error) {
+	var p Person
+	card, named := "", false
 	lines := strings.Split(string(src), "\n")
 	end := -1
 	for i := 1; i < len(lines); i++ {
@@ -42,32 +58,54 @@ func frontMatter(name string, src []byte) (Person, string, []byte, error) {
 		}
 	}
 	if end < 0 {
-		return p, card, nil, &ParseError{File: name, Line: 1, Msg: "front matter starts with --- but no --- line ends it"}
+		return p, card, named, nil, &ParseError{File: name, Line: 1, Msg: "front matter starts with --- but no --- line ends it"}
 	}
 	fail := func(i int, format string, a ...any) error {
 		return &ParseError{File: name, Line: i + 1, Msg: "front matter: " + fmt.Sprintf(format, a...)}
 	}
-	inProfiles := false // reading the indented items of profiles:
+	block := "" // the key whose indented lines are being read: profiles or location
 	for i := 1; i < end; i++ {
 		line := stripComment(strings.TrimRight(lines[i], "\r"))
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
 		item := strings.TrimSpace(line)
+		if (line[0] == ' ' || line[0] == '\t') && block == "location" {
+			k, v, ok := keyValue(item)
+			if !ok {
+				return p, card, named, nil, fail(i, "want \"key: value\", not %q", item)
+			}
+			l := p.Location
+			switch k {
+			case "address":
+				l.Address = v
+			case "postalcode":
+				l.PostalCode = v
+			case "city":
+				l.City = v
+			case "region":
+				l.Region = v
+			case "countrycode":
+				l.CountryCode = v
+			default:
+				return p, card, named, nil, fail(i, "unknown location key %q (address, postalCode, city, region, countryCode)", k)
+			}
+			continue
+		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if !inProfiles {
-				return p, card, nil, fail(i, "unexpected indented line %q", item)
+			if block != "profiles" {
+				return p, card, named, nil, fail(i, "unexpected indented line %q", item)
 			}
 			if rest, ok := strings.CutPrefix(item, "- "); ok {
 				p.Profiles = append(p.Profiles, Profile{})
 				item = rest
 			}
 			if len(p.Profiles) == 0 {
-				return p, card, nil, fail(i, "a profile starts with \"- \"")
+				return p, card, named, nil, fail(i, "a profile starts with \"- \"")
 			}
 			k, v, ok := keyValue(item)
 			if !ok {
-				return p, card, nil, fail(i, "want \"key: value\", not %q", item)
+				return p, card, named, nil, fail(i, "want \"key: value\", not %q", item)
 			}
 			pr := &p.Profiles[len(p.Profiles)-1]
 			switch k {
@@ -78,18 +116,18 @@ func frontMatter(name string, src []byte) (Person, string, []byte, error) {
 			case "url":
 				pr.URL = v
 			default:
-				return p, card, nil, fail(i, "unknown profile key %q (network, username, url)", k)
+				return p, card, named, nil, fail(i, "unknown profile key %q (network, username, url)", k)
 			}
 			continue
 		}
-		inProfiles = false
+		block = ""
 		k, v, ok := keyValue(item)
 		if !ok {
-			return p, card, nil, fail(i, "want \"key: value\", not %q", item)
+			return p, card, named, nil, fail(i, "want \"key: value\", not %q", item)
 		}
 		switch k {
 		case "name":
-			p.Name = v
+			p.Name, named = v, true
 		case "label", "headline":
 			p.Label = v
 		case "email":
@@ -98,24 +136,29 @@ func frontMatter(name string, src []byte) (Person, string, []byte, error) {
 			p.Phone = v
 		case "url", "website":
 			p.URL = v
+		case "image":
+			p.Image = v
 		case "location":
 			p.Location = &Location{City: v}
+			if v == "" {
+				block = "location" // its parts on indented lines
+			}
 		case "card":
 			if v != "url" && v != "vcard" {
-				return p, card, nil, fail(i, "card is url or vcard, not %q", v)
+				return p, card, named, nil, fail(i, "card is url or vcard, not %q", v)
 			}
 			card = v
 		case "profiles":
 			if v != "" {
-				return p, card, nil, fail(i, "profiles is a list, one \"- network: …\" per line under it")
+				return p, card, named, nil, fail(i, "profiles is a list, one \"- network: …\" per line under it")
 			}
-			inProfiles = true
+			block = "profiles"
 		default:
-			return p, card, nil, fail(i, "unknown key %q (name, label, email, phone, url, location, card, profiles)", k)
+			return p, card, named, nil, fail(i, "unknown key %q (name, label, email, phone, url, image, location, card, profiles)", k)
 		}
 	}
 	blank := []byte(strings.Repeat("\n", end+1))
-	return p, card, append(blank, []byte(strings.Join(lines[end+1:], "\n"))...), nil
+	return p, card, named, append(blank, []byte(strings.Join(lines[end+1:], "\n"))...), nil
 }
 
 // keyValue reads "key: value", unquoting a quoted value.

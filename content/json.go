@@ -4,18 +4,37 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// JSON Resume (jsonresume.org, schema 1.x) as this package writes it.
+// JSON Resume (jsonresume.org, schema 1.0) as this package reads and
+// writes it. Each section's entries share one struct: a kind uses the
+// keys the schema gives it (see Entry), and omitempty leaves out the
+// rest.
 type jsonResume struct {
-	Basics    jsonBasics      `json:"basics"`
-	Work      []jsonWork      `json:"work"`
-	Education []jsonEducation `json:"education,omitempty"`
-	Skills    []jsonSkill     `json:"skills,omitempty"`
-	Languages []jsonLanguage  `json:"languages,omitempty"`
-	Interests []jsonInterest  `json:"interests,omitempty"`
-	Meta      jsonMeta        `json:"meta"`
+	Basics       jsonBasics  `json:"basics"`
+	Work         []jsonEntry `json:"work"`
+	Volunteer    []jsonEntry `json:"volunteer,omitempty"`
+	Education    []jsonEntry `json:"education,omitempty"`
+	Awards       []jsonEntry `json:"awards,omitempty"`
+	Certificates []jsonEntry `json:"certificates,omitempty"`
+	Publications []jsonEntry `json:"publications,omitempty"`
+	Skills       []jsonEntry `json:"skills,omitempty"`
+	Languages    []jsonEntry `json:"languages,omitempty"`
+	Interests    []jsonEntry `json:"interests,omitempty"`
+	References   []jsonEntry `json:"references,omitempty"`
+	Projects     []jsonEntry `json:"projects,omitempty"`
+	Meta         jsonMeta    `json:"meta"`
+}
+
+// entries is the list of kind k's entries in the document.
+func (j *jsonResume) entries(k Kind) *[]jsonEntry {
+	return [...]*[]jsonEntry{
+		Work: &j.Work, Volunteer: &j.Volunteer, Education: &j.Education, Awards: &j.Awards,
+		Certificates: &j.Certificates, Publications: &j.Publications, Skills: &j.Skills,
+		Languages: &j.Languages, Interests: &j.Interests, References: &j.References, Projects: &j.Projects,
+	}[k]
 }
 
 type jsonBasics struct {
@@ -23,38 +42,63 @@ type jsonBasics struct {
 	Summary string `json:"summary,omitempty"`
 }
 
-type jsonWork struct {
-	Name       string   `json:"name,omitempty"`
-	Position   string   `json:"position"`
-	StartDate  string   `json:"startDate"`
-	EndDate    string   `json:"endDate,omitempty"`
-	Summary    string   `json:"summary,omitempty"`
-	Highlights []string `json:"highlights"`
-}
-
-type jsonEducation struct {
-	Institution string `json:"institution"`
-}
-
-type jsonSkill struct {
-	Name     string   `json:"name"`
-	Keywords []string `json:"keywords,omitempty"`
-}
-
-type jsonLanguage struct {
-	Language string `json:"language"`
-}
-
-type jsonInterest struct {
-	Name string `json:"name"`
+type jsonEntry struct {
+	Name         string   `json:"name,omitempty"`
+	Company      string   `json:"company,omitempty"` // read as name; never written
+	Organization string   `json:"organization,omitempty"`
+	Institution  string   `json:"institution,omitempty"`
+	Title        string   `json:"title,omitempty"`
+	Language     string   `json:"language,omitempty"`
+	Position     string   `json:"position,omitempty"`
+	StudyType    string   `json:"studyType,omitempty"`
+	Area         string   `json:"area,omitempty"`
+	Awarder      string   `json:"awarder,omitempty"`
+	Issuer       string   `json:"issuer,omitempty"`
+	Publisher    string   `json:"publisher,omitempty"`
+	Entity       string   `json:"entity,omitempty"`
+	Location     string   `json:"location,omitempty"`
+	Description  string   `json:"description,omitempty"`
+	URL          string   `json:"url,omitempty"`
+	StartDate    string   `json:"startDate,omitempty"`
+	EndDate      string   `json:"endDate,omitempty"`
+	Date         string   `json:"date,omitempty"`
+	ReleaseDate  string   `json:"releaseDate,omitempty"`
+	Score        string   `json:"score,omitempty"`
+	Level        string   `json:"level,omitempty"`
+	Fluency      string   `json:"fluency,omitempty"`
+	Type         string   `json:"type,omitempty"`
+	Summary      string   `json:"summary,omitempty"`
+	Reference    string   `json:"reference,omitempty"`
+	Highlights   []string `json:"highlights,omitempty"`
+	Keywords     []string `json:"keywords,omitempty"`
+	Courses      []string `json:"courses,omitempty"`
+	Roles        []string `json:"roles,omitempty"`
 }
 
 type jsonMeta struct {
-	// AboutHeading keeps the opening heading, which has no place of its
-	// own in the schema.
-	AboutHeading string `json:"aboutHeading,omitempty"`
-	// Sections are the free sections with no schema field of their own.
+	// AboutHeading keeps the opening heading when it is not the name,
+	// which has no place of its own in the schema.
+	AboutHeading *string `json:"aboutHeading,omitempty"`
+	// Layout is the document's sections in order, with the owner's own
+	// headings and the text of the sections the schema has no field for.
+	// It is left out when it is the order and headings an export gives a
+	// document that has none.
+	Layout []jsonPlace `json:"layout,omitempty"`
+	// Sections are free sections as earlier exports wrote them: read, no
+	// longer written.
 	Sections []jsonSection `json:"sections,omitempty"`
+}
+
+// jsonPlace is one section: its kind, heading and level, how many roles
+// come before it, how many of its kind's entries it holds, and any text
+// under it that is not an entry, as Markdown.
+type jsonPlace struct {
+	Kind       string `json:"kind"`
+	Heading    string `json:"heading"`
+	Level      int    `json:"level,omitempty"`
+	AfterRoles int    `json:"afterRoles"`
+	Entries    int    `json:"entries,omitempty"`
+	Markdown   string `json:"markdown,omitempty"`
 }
 
 type jsonSection struct {
@@ -62,54 +106,33 @@ type jsonSection struct {
 	Text    []string `json:"text"`
 }
 
-// JSON is the résumé in the JSON Resume schema: work[] from the roles
-// (dates as YYYY-MM, endDate omitted while current, highlights as plain
-// text with link URLs kept), basics.summary from the About section,
-// sections headed Skills, Education, Languages or Interests in their
-// schema fields, and every other section under meta.sections.
+// JSON is the résumé in the JSON Resume schema: basics from the owner
+// and the opening section, each kind of entry in its own section (dates
+// at the precision they were written, endDate left out while current),
+// text as Markdown (plain text stays as it is), and the document's own
+// headings, order and free sections under meta.layout.
 func (r *Resume) JSON() ([]byte, error) {
 	out := jsonResume{
-		Basics: jsonBasics{Person: r.Person, Summary: strings.Join(blockLines(r.About.Blocks), "\n\n")},
-		Work:   make([]jsonWork, 0, len(r.Roles)),
-		Meta:   jsonMeta{AboutHeading: r.About.Heading},
+		Basics: jsonBasics{Person: r.Person, Summary: blocksMarkdown(r.About.Blocks)},
+		Work:   make([]jsonEntry, 0, len(r.Roles)),
 	}
-	if r.About.Heading == r.Person.Name {
-		out.Meta.AboutHeading = "" // basics.name says it
+	if r.About.Heading != r.Person.Name {
+		out.Meta.AboutHeading = &r.About.Heading
 	}
 	for _, role := range r.Roles {
-		w := jsonWork{
-			Name: role.Organisation, Position: role.Title,
-			StartDate:  role.Start.ISO(),
-			Summary:    strings.Join(blockLines(role.Notes), "\n\n"),
-			Highlights: flatten(role.Highlights, nil),
-		}
-		if !role.Current() {
-			w.EndDate = role.End.ISO()
-		}
-		out.Work = append(out.Work, w)
+		out.Work = append(out.Work, toJSON(role))
 	}
 	for _, s := range r.Sections {
-		lines := blockLines(s.Blocks)
-		switch kind := strings.ToLower(s.Heading); {
-		case strings.Contains(kind, "skill"):
-			for _, l := range lines {
-				out.Skills = append(out.Skills, skill(l))
-			}
-		case strings.Contains(kind, "education"):
-			for _, l := range lines {
-				out.Education = append(out.Education, jsonEducation{Institution: l})
-			}
-		case strings.Contains(kind, "language"):
-			for _, l := range lines {
-				out.Languages = append(out.Languages, jsonLanguage{Language: l})
-			}
-		case strings.Contains(kind, "interest"):
-			for _, l := range lines {
-				out.Interests = append(out.Interests, jsonInterest{Name: l})
-			}
-		default:
-			out.Meta.Sections = append(out.Meta.Sections, jsonSection{Heading: s.Heading, Text: nonNil(lines)})
+		if s.Kind == Free || s.Kind == Work {
+			continue
 		}
+		list := out.entries(s.Kind)
+		for _, e := range s.Entries {
+			*list = append(*list, toJSON(e))
+		}
+	}
+	if l := layout(r); !slices.Equal(l, defaultLayout(r)) {
+		out.Meta.Layout = l
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -121,54 +144,108 @@ func (r *Resume) JSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// skill reads "Languages: Go, Rust, C" as a named skill with keywords.
-func skill(line string) jsonSkill {
-	name, list, ok := strings.Cut(line, ":")
-	if !ok || strings.TrimSpace(list) == "" {
-		return jsonSkill{Name: line}
+// layout is r's sections as meta.layout writes them.
+func layout(r *Resume) []jsonPlace {
+	out := make([]jsonPlace, 0, len(r.Sections))
+	for _, s := range r.Sections {
+		out = append(out, jsonPlace{
+			Kind: s.Kind.String(), Heading: s.Heading, Level: s.Level, AfterRoles: s.AfterRoles,
+			Entries: len(s.Entries), Markdown: blocksMarkdown(s.Blocks),
+		})
 	}
-	var kws []string
-	for _, k := range strings.Split(list, ",") {
-		if k = strings.TrimSpace(k); k != "" {
-			kws = append(kws, k)
-		}
-	}
-	return jsonSkill{Name: strings.TrimSpace(name), Keywords: kws}
+	return out
 }
 
-// blockLines is each paragraph, heading and list item of bs as one line
-// of plain text.
-func blockLines(bs []Block) []string {
-	var out []string
-	for _, b := range bs {
-		switch b.Kind {
-		case List:
-			out = flatten(b.Items, out)
-		case Rule:
-		default:
-			if t := b.Text.PlainWithURLs(); t != "" {
-				out = append(out, t)
-			}
+// defaultLayout is the layout a document with no meta.layout is given:
+// Experience over the roles, then each kind that has entries, in the
+// schema's order, under its usual heading.
+func defaultLayout(r *Resume) []jsonPlace {
+	var out []jsonPlace
+	if len(r.Roles) > 0 {
+		out = append(out, jsonPlace{Kind: Work.String(), Heading: Work.Heading(), Level: 2})
+	}
+	count := map[Kind]int{}
+	for _, s := range r.Sections {
+		count[s.Kind] += len(s.Entries)
+	}
+	for k := Volunteer; int(k) < len(kinds); k++ {
+		if count[k] > 0 {
+			out = append(out, jsonPlace{Kind: k.String(), Heading: k.Heading(), Level: 2, AfterRoles: len(r.Roles), Entries: count[k]})
 		}
 	}
 	return out
 }
 
-// flatten appends each item and then its nested items, depth first.
+// toJSON is e in the keys its kind has in the schema.
+func toJSON(e Entry) jsonEntry {
+	j := jsonEntry{URL: e.URL, Highlights: itemsMarkdown(e.Highlights), Keywords: e.Keywords, Courses: e.Courses, Roles: e.Roles}
+	start, end := e.Start.iso(), e.End.iso()
+	text := blocksMarkdown(e.Notes)
+	switch e.Kind {
+	case Work:
+		j.Position, j.Name, j.Location, j.Description, j.Summary = e.Title, e.Organisation, e.Location, e.Description, text
+		j.StartDate, j.EndDate = start, end
+	case Volunteer:
+		j.Position, j.Organization, j.Summary, j.StartDate, j.EndDate = e.Title, e.Organisation, text, start, end
+	case Education:
+		j.StudyType, j.Institution, j.Area, j.Score, j.StartDate, j.EndDate = e.Title, e.Organisation, e.Area, e.Score, start, end
+	case Awards:
+		j.Title, j.Awarder, j.Date, j.Summary = e.Title, e.Organisation, start, text
+	case Certificates:
+		j.Name, j.Issuer, j.Date = e.Title, e.Organisation, start
+	case Publications:
+		j.Name, j.Publisher, j.ReleaseDate, j.Summary = e.Title, e.Organisation, start, text
+	case Skills:
+		j.Name, j.Level = e.Title, e.Level
+	case Languages:
+		j.Language, j.Fluency = e.Title, e.Fluency
+	case Interests:
+		j.Name = e.Title
+	case References:
+		j.Name, j.Reference = e.Title, text
+	case Projects:
+		j.Name, j.Entity, j.Type, j.Description, j.StartDate, j.EndDate = e.Title, e.Organisation, e.Type, text, start, end
+	}
+	return j
+}
+
+// iso is the date as JSON writes it, or "" for the zero Date.
+func (d Date) iso() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.ISO()
+}
+
+// itemsMarkdown is each item as a line of Markdown, nested items after
+// their parent: JSON Resume's highlights are a flat list.
+func itemsMarkdown(items []Item) []string {
+	var out []string
+	var walk func([]Item)
+	walk = func(items []Item) {
+		for _, it := range items {
+			out = append(out, textMarkdown(it.Text))
+			walk(it.Items)
+		}
+	}
+	walk(items)
+	return out
+}
+
+// flatten appends each item and then its nested items, depth first, as
+// plain text.
 func flatten(items []Item, out []string) []string {
 	for _, it := range items {
 		out = append(out, it.Text.PlainWithURLs())
 		out = flatten(it.Items, out)
 	}
-	if out == nil {
-		out = []string{}
-	}
 	return out
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+// blocksMarkdown is blocks written as Markdown, as JSON text fields hold
+// them, or "" for none.
+func blocksMarkdown(bs []Block) string {
+	var b strings.Builder
+	writeBlocks(&b, bs)
+	return strings.TrimRight(b.String(), "\n")
 }

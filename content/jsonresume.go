@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,66 +26,6 @@ func ParseAny(name string, src []byte) (*Resume, error) {
 		return ParseJSON(name, src)
 	}
 	return ParseNamed(name, src)
-}
-
-// The JSON Resume schema (1.x) as it is read: leniently, as real files
-// need. Unknown keys are ignored; work[].company counts as name.
-type inResume struct {
-	Basics       inBasics        `json:"basics"`
-	Work         []inWork        `json:"work"`
-	Volunteer    []inVolunteer   `json:"volunteer"`
-	Education    []inEducation   `json:"education"`
-	Awards       []inAward       `json:"awards"`
-	Certificates []inCertificate `json:"certificates"`
-	Publications []inPublication `json:"publications"`
-	Skills       []inKeywords    `json:"skills"`
-	Languages    []inLanguage    `json:"languages"`
-	Interests    []inKeywords    `json:"interests"`
-	References   []inReference   `json:"references"`
-	Projects     []inProject     `json:"projects"`
-	Meta         jsonMeta        `json:"meta"`
-}
-
-type inBasics struct {
-	Name, Label, Email, Phone, URL, Summary string
-	Location                                *Location
-	Profiles                                []Profile
-}
-
-type inWork struct {
-	Name, Company, Position, URL, Location, Description string
-	StartDate, EndDate, Summary                         string
-	Highlights                                          []string
-}
-
-type inVolunteer struct {
-	Organization, Position, URL, StartDate, EndDate, Summary string
-	Highlights                                               []string
-}
-
-type inEducation struct {
-	Institution, URL, Area, StudyType, StartDate, EndDate, Score string
-	Courses                                                      []string
-}
-
-type inAward struct{ Title, Date, Awarder, Summary string }
-
-type inCertificate struct{ Name, Date, URL, Issuer string }
-
-type inPublication struct{ Name, Publisher, ReleaseDate, URL, Summary string }
-
-type inKeywords struct {
-	Name, Level string
-	Keywords    []string
-}
-
-type inLanguage struct{ Language, Fluency string }
-
-type inReference struct{ Name, Reference string }
-
-type inProject struct {
-	Name, Description, StartDate, EndDate, URL, Entity, Type string
-	Highlights, Keywords, Roles                              []string
 }
 
 // ParseJSON reads a résumé in the JSON Resume schema. Errors name the
@@ -121,7 +62,7 @@ func ParseJSON(name string, src []byte) (*Resume, error) {
 		return nil, fail(0, "", "not a JSON Resume: the document is not a JSON object")
 	}
 	places := pointers(src)
-	var in inResume
+	var in jsonResume
 	if err := json.Unmarshal(src, &in); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
@@ -130,48 +71,76 @@ func ParseJSON(name string, src []byte) (*Resume, error) {
 		}
 		return nil, fail(0, "", err.Error())
 	}
-	date := func(ptr, s string, required bool) (Date, error) {
-		if strings.TrimSpace(s) == "" {
-			if required {
-				return Date{}, fail(places[strings.TrimSuffix(ptr, "/startDate")], ptr, "missing; a role needs at least a year")
-			}
-			return Date{}, nil
-		}
-		d, ok := isoDate(s)
-		if !ok {
-			return Date{}, fail(places[ptr], ptr, fmt.Sprintf("cannot read date %q (want YYYY, YYYY-MM or YYYY-MM-DD)", s))
-		}
-		return d, nil
-	}
 	r := &Resume{Source: src, Name: name, fromJSON: true}
 	b := in.Basics
-	r.Person = Person{Name: b.Name, Label: b.Label, Email: b.Email, Phone: b.Phone, URL: b.URL, Location: b.Location, Profiles: b.Profiles}
-	r.About = Section{Heading: firstNonEmpty(b.Name, in.Meta.AboutHeading), Level: 1, Line: lineOf(lines, int(places["/basics"])), Blocks: paragraphs(b.Summary)}
-	for i, w := range in.Work {
-		ptr := "/work/" + strconv.Itoa(i)
-		start, err := date(ptr+"/startDate", w.StartDate, true)
-		if err != nil {
-			return nil, err
-		}
-		end, err := date(ptr+"/endDate", w.EndDate, false)
-		if err != nil {
-			return nil, err
-		}
-		if !end.IsZero() && end.endIndex() < start.startIndex() {
-			return nil, fail(places[ptr+"/endDate"], ptr+"/endDate", "ends before it starts")
-		}
-		role := Role{
-			Title: w.Position, Organisation: firstNonEmpty(w.Name, w.Company),
-			Start: start, End: end, Highlights: items(w.Highlights),
-			Line: lineOf(lines, int(places[ptr])),
-		}
-		role.Notes = paragraphs(w.Summary)
-		r.Roles = append(r.Roles, role)
+	r.Person = b.trimmed()
+	heading := r.Person.Name
+	if in.Meta.AboutHeading != nil {
+		heading = oneLine(*in.Meta.AboutHeading)
 	}
-	for _, s := range in.sections() {
-		if len(s.Blocks) > 0 {
-			s.Level, s.AfterRoles = 2, len(r.Roles)
-			r.Sections = append(r.Sections, s)
+	r.About = Section{Heading: heading, Level: 1, Line: lineOf(lines, int(places["/basics"])), Blocks: markdownBlocks(b.Summary)}
+	read := func(k Kind) ([]Entry, error) {
+		var out []Entry
+		for i, j := range *in.entries(k) {
+			ptr := "/" + k.String() + "/" + strconv.Itoa(i)
+			e, err := fromJSON(k, j, func(key, s string) (Date, error) {
+				if strings.TrimSpace(s) == "" {
+					if k == Work && key == "startDate" {
+						return Date{}, fail(places[ptr], ptr+"/startDate", "missing; a role needs at least a year")
+					}
+					return Date{}, nil
+				}
+				d, ok := isoDate(s)
+				if !ok {
+					return Date{}, fail(places[ptr+"/"+key], ptr+"/"+key, fmt.Sprintf("cannot read date %q (want YYYY, YYYY-MM or YYYY-MM-DD)", s))
+				}
+				return d, nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			if !e.End.IsZero() && e.End.endIndex() < e.Start.startIndex() {
+				return nil, fail(places[ptr+"/endDate"], ptr+"/endDate", "ends before it starts")
+			}
+			e.Line = lineOf(lines, int(places[ptr]))
+			out = append(out, e)
+		}
+		return out, nil
+	}
+	pending := map[Kind][]Entry{}
+	for k := Work; int(k) < len(kinds); k++ {
+		es, err := read(k)
+		if err != nil {
+			return nil, err
+		}
+		pending[k] = es
+	}
+	r.Roles = pending[Work]
+	places2 := in.Meta.Layout
+	if places2 == nil {
+		places2 = defaultLayout(&Resume{Roles: r.Roles, Sections: sectionsOf(pending)})
+	}
+	for i, pl := range places2 {
+		k := kindNamed(pl.Kind)
+		s := Section{
+			Heading: oneLine(pl.Heading), Level: cmp.Or(min(max(pl.Level, 0), 6), 2), Kind: k,
+			AfterRoles: min(max(pl.AfterRoles, 0), len(r.Roles)), Blocks: markdownBlocks(pl.Markdown),
+			Line: lineOf(lines, int(places["/"+k.String()])),
+		}
+		if in.Meta.Layout != nil {
+			s.Line = lineOf(lines, int(places["/meta/layout/"+strconv.Itoa(i)]))
+		}
+		if k != Free && k != Work {
+			n := min(max(pl.Entries, 0), len(pending[k]))
+			s.Entries, pending[k] = pending[k][:n:n], pending[k][n:]
+		}
+		r.Sections = append(r.Sections, s)
+	}
+	// Entries the layout does not place (it was edited by hand) go under
+	// a section of their own.
+	for k := Volunteer; int(k) < len(kinds); k++ {
+		if len(pending[k]) > 0 {
+			r.Sections = append(r.Sections, Section{Heading: k.Heading(), Level: 2, Kind: k, AfterRoles: len(r.Roles), Entries: pending[k], Line: lineOf(lines, int(places["/"+k.String()]))})
 		}
 	}
 	for _, s := range in.Meta.Sections {
@@ -180,104 +149,115 @@ func ParseJSON(name string, src []byte) (*Resume, error) {
 	return r, nil
 }
 
-// sections are the schema's sections after work, in its order, as about
-// page sections: an entry a sub-heading, its text and its bullets.
-func (in inResume) sections() []Section {
-	// The dates go on a line of their own, not in the heading: a heading
-	// that ends in dates is a role's, in Markdown.
-	entry := func(title, dates string, text string, bullets []string) []Block {
-		bs := []Block{{Kind: Heading, Level: 3, Text: Text{{Text: title}}}}
-		if dates != "" {
-			bs = append(bs, Block{Kind: Paragraph, Text: Text{{Text: dates, Emph: true}}})
-		}
-		bs = append(bs, paragraphs(text)...)
-		if len(bullets) > 0 {
-			bs = append(bs, Block{Kind: List, Items: items(bullets)})
-		}
-		return bs
-	}
-	span := func(a, b string) string {
-		da, okA := isoDate(a)
-		db, okB := isoDate(b)
-		switch {
-		case okA && okB:
-			return FormatRange(da, db)
-		case okA:
-			return FormatRange(da, Date{})
-		}
-		return ""
-	}
+// sectionsOf is pending's entries as one section a kind, for counting.
+func sectionsOf(pending map[Kind][]Entry) []Section {
 	var out []Section
-	add := func(heading string, blocks []Block) { out = append(out, Section{Heading: heading, Blocks: blocks}) }
-	var bs []Block
-	for _, v := range in.Volunteer {
-		bs = append(bs, entry(joinNonEmpty(", ", v.Position, v.Organization), span(v.StartDate, v.EndDate), v.Summary, v.Highlights)...)
+	for k, es := range pending {
+		if k != Work {
+			out = append(out, Section{Kind: k, Entries: es})
+		}
 	}
-	add("Volunteering", bs)
-	bs = nil
-	for _, e := range in.Education {
-		bs = append(bs, entry(joinNonEmpty(", ", joinNonEmpty(" in ", e.StudyType, e.Area), e.Institution), span(e.StartDate, e.EndDate), labelled("Score", e.Score), e.Courses)...)
-	}
-	add("Education", bs)
-	bs = nil
-	for _, a := range in.Awards {
-		bs = append(bs, entry(joinNonEmpty(", ", a.Title, a.Awarder), span(a.Date, a.Date), a.Summary, nil)...)
-	}
-	add("Awards", bs)
-	bs = nil
-	for _, c := range in.Certificates {
-		bs = append(bs, entry(joinNonEmpty(", ", c.Name, c.Issuer), span(c.Date, c.Date), c.URL, nil)...)
-	}
-	add("Certificates", bs)
-	bs = nil
-	for _, p := range in.Publications {
-		bs = append(bs, entry(joinNonEmpty(", ", p.Name, p.Publisher), span(p.ReleaseDate, p.ReleaseDate), joinNonEmpty("\n\n", p.Summary, p.URL), nil)...)
-	}
-	add("Publications", bs)
-	add("Skills", keywordList(in.Skills))
-	var langs []string
-	for _, l := range in.Languages {
-		langs = append(langs, joinNonEmpty(": ", l.Language, l.Fluency))
-	}
-	add("Languages", list(langs))
-	add("Interests", keywordList(in.Interests))
-	bs = nil
-	for _, ref := range in.References {
-		bs = append(bs, entry(ref.Name, "", ref.Reference, nil)...)
-	}
-	add("References", bs)
-	bs = nil
-	for _, p := range in.Projects {
-		bullets := append(append([]string{}, p.Highlights...), labelled("Roles", strings.Join(p.Roles, ", ")), labelled("Keywords", strings.Join(p.Keywords, ", ")))
-		bs = append(bs, entry(joinNonEmpty(", ", p.Name, p.Entity), span(p.StartDate, p.EndDate), joinNonEmpty("\n\n", p.Description, p.URL), nonEmpty(bullets))...)
-	}
-	add("Projects", bs)
 	return out
 }
 
-// keywordList is "name: keyword, keyword" per entry, as the Markdown
-// Skills section writes it and the JSON export reads it back.
-func keywordList(ks []inKeywords) []Block {
-	var lines []string
-	for _, k := range ks {
-		lines = append(lines, joinNonEmpty(": ", k.Name, strings.Join(k.Keywords, ", ")))
+// kindNamed is the Kind whose JSON Resume key is key, or Free.
+func kindNamed(key string) Kind {
+	for k := Work; int(k) < len(kinds); k++ {
+		if kinds[k].key == key {
+			return k
+		}
 	}
-	return list(lines)
+	return Free
 }
 
-func list(lines []string) []Block {
-	lines = nonEmpty(lines)
-	if len(lines) == 0 {
-		return nil
+// fromJSON is an entry of kind k read from its keys; date reads each of
+// its dates, by key.
+func fromJSON(k Kind, j jsonEntry, date func(key, s string) (Date, error)) (Entry, error) {
+	e := Entry{
+		Kind: k, URL: oneLine(j.URL), Highlights: markdownItems(j.Highlights),
+		Keywords: oneLines(j.Keywords), Courses: oneLines(j.Courses), Roles: oneLines(j.Roles),
 	}
-	return []Block{{Kind: List, Items: items(lines)}}
+	text := j.Summary
+	startKey, endKey := "startDate", "endDate"
+	switch k {
+	case Work:
+		e.Title, e.Organisation, e.Location, e.Description = j.Position, firstNonEmpty(j.Name, j.Company), j.Location, j.Description
+	case Volunteer:
+		e.Title, e.Organisation = j.Position, j.Organization
+	case Education:
+		e.Title, e.Organisation, e.Area, e.Score = j.StudyType, j.Institution, j.Area, j.Score
+	case Awards:
+		e.Title, e.Organisation, startKey = j.Title, j.Awarder, "date"
+	case Certificates:
+		e.Title, e.Organisation, startKey = j.Name, j.Issuer, "date"
+	case Publications:
+		e.Title, e.Organisation, startKey = j.Name, j.Publisher, "releaseDate"
+	case Skills:
+		e.Title, e.Level = j.Name, j.Level
+	case Languages:
+		e.Title, e.Fluency = j.Language, j.Fluency
+	case Interests:
+		e.Title = j.Name
+	case References:
+		e.Title, text = j.Name, j.Reference
+	case Projects:
+		e.Title, e.Organisation, e.Type, text = j.Name, j.Entity, j.Type, j.Description
+	}
+	for _, f := range []*string{&e.Title, &e.Organisation, &e.Location, &e.Description, &e.Area, &e.Score, &e.Level, &e.Fluency, &e.Type} {
+		*f = oneLine(*f)
+	}
+	e.Notes = markdownBlocks(text)
+	values := map[string]string{"startDate": j.StartDate, "endDate": j.EndDate, "date": j.Date, "releaseDate": j.ReleaseDate}
+	var err error
+	if e.Start, err = date(startKey, values[startKey]); err != nil {
+		return e, err
+	}
+	if startKey != "startDate" {
+		e.End = e.Start // a single date
+		return e, nil
+	}
+	e.End, err = date(endKey, values[endKey])
+	return e, err
 }
 
-func items(lines []string) []Item {
-	var out []Item
-	for _, l := range lines {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, Item{Text: Text{{Text: l}}})
+// trimmed is p with its values on one line, as Markdown front matter
+// holds them.
+func (p Person) trimmed() Person {
+	for _, f := range []*string{&p.Name, &p.Label, &p.Email, &p.Phone, &p.URL, &p.Image} {
+		*f = oneLine(*f)
+	}
+	if l := p.Location; l != nil {
+		c := *l
+		for _, f := range []*string{&c.Address, &c.PostalCode, &c.City, &c.CountryCode, &c.Region} {
+			*f = oneLine(*f)
+		}
+		p.Location = &c
+		if c == (Location{}) {
+			p.Location = nil
+		}
+	}
+	profiles := make([]Profile, 0, len(p.Profiles))
+	for _, pr := range p.Profiles {
+		pr = Profile{Network: oneLine(pr.Network), Username: oneLine(pr.Username), URL: oneLine(pr.URL)}
+		if pr != (Profile{}) {
+			profiles = append(profiles, pr)
+		}
+	}
+	p.Profiles = nil
+	if len(profiles) > 0 {
+		p.Profiles = profiles
+	}
+	return p
+}
+
+// oneLine is s with its white space folded to single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func oneLines(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = oneLine(s); s != "" {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -292,13 +272,6 @@ func paragraphs(text string) []Block {
 		}
 	}
 	return out
-}
-
-func labelled(label, value string) string {
-	if value == "" {
-		return ""
-	}
-	return label + ": " + value
 }
 
 func joinNonEmpty(sep string, parts ...string) string { return strings.Join(nonEmpty(parts), sep) }
@@ -322,8 +295,7 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// isoDate reads YYYY, YYYY-MM or YYYY-MM-DD (the day is dropped: the
-// model counts months).
+// isoDate reads YYYY, YYYY-MM or YYYY-MM-DD, keeping the precision.
 func isoDate(s string) (Date, bool) {
 	parts := strings.Split(strings.TrimSpace(s), "-")
 	if len(parts) > 3 {
@@ -343,9 +315,10 @@ func isoDate(s string) (Date, bool) {
 	}
 	if len(parts) == 3 {
 		day, err := strconv.Atoi(parts[2])
-		if err != nil || len(parts[2]) != 2 || day < 1 || day > 31 {
+		if err != nil || len(parts[2]) != 2 || day < 1 || day > daysIn(d.Year, d.Month) {
 			return Date{}, false
 		}
+		d.Day = day
 	}
 	return d, true
 }

@@ -25,7 +25,7 @@ func readJSON(t *testing.T, name string) *Resume {
 func TestJSONResumeIn(t *testing.T) {
 	r := readJSON(t, "testdata/json/full.json")
 	want := []struct{ title, org, dates string }{
-		{"Staff SRE", "Northwind Payments", "Mar 2019 – Present"},
+		{"Staff SRE", "Northwind Payments", "1 Mar 2019 – Present"},
 		{"Compiler Engineer", "Contoso Compilers", "Sep 2014 – Feb 2019"},
 		{"Research Assistant", "Example University", "2012 – 2014"},
 	}
@@ -51,15 +51,74 @@ func TestJSONResumeIn(t *testing.T) {
 	if n := len(r.About.Paragraphs()); n != 2 {
 		t.Errorf("the summary gave %d paragraphs, want 2", n)
 	}
+	if w := r.Roles[0]; w.Location != "Leeds" || w.URL != "https://northwind.example.com" || w.Description != "Card payments for small shops" {
+		t.Errorf("work's own fields: %+v", w)
+	}
 	var headings []string
 	for _, s := range r.Sections {
 		headings = append(headings, s.Heading)
 	}
-	if got := strings.Join(headings, ", "); got != "Volunteering, Education, Awards, Certificates, Publications, Skills, Languages, Interests, References, Projects" {
+	if got := strings.Join(headings, ", "); got != "Experience, Volunteering, Education, Awards, Certificates, Publications, Skills, Languages, Interests, References, Projects" {
 		t.Errorf("sections in the schema's order: %s", got)
 	}
+	// Every section is typed, each entry with its own fields and dates.
+	entry := func(k Kind) Entry {
+		for _, s := range r.Sections {
+			if s.Kind == k && len(s.Entries) == 1 {
+				return s.Entries[0]
+			}
+		}
+		t.Fatalf("no single %s entry", k)
+		return Entry{}
+	}
+	d := func(y, m, day int) Date { return Date{Year: y, Month: m, Day: day} }
+	for _, tc := range []struct {
+		got  Entry
+		want Entry
+	}{
+		{entry(Volunteer), Entry{
+			Kind: Volunteer, Title: "Mentor", Organisation: "Code Club", Start: d(2016, 1, 1),
+			Notes: []Block{{Kind: Paragraph, Text: Text{{Text: "Saturday mornings."}}}}, Highlights: []Item{{Text: Text{{Text: "Taught Scratch to 40 children"}}}},
+		}},
+		{entry(Education), Entry{
+			Kind: Education, Title: "MSc", Area: "Computer Science", Organisation: "Example University",
+			Start: d(2011, 0, 0), End: d(2012, 0, 0), Score: "Distinction", Courses: []string{"Compilers", "Type systems"},
+		}},
+		{entry(Awards), Entry{
+			Kind: Awards, Title: "On-call hero", Organisation: "Northwind", Start: d(2021, 6, 0), End: d(2021, 6, 0),
+			Notes: []Block{{Kind: Paragraph, Text: Text{{Text: "Six nines in a year."}}}},
+		}},
+		{entry(Certificates), Entry{Kind: Certificates, Title: "CKA", Organisation: "CNCF", Start: d(2020, 1, 15), End: d(2020, 1, 15), URL: "https://example.com/cka"}},
+		{entry(Publications), Entry{
+			Kind: Publications, Title: "Fast register allocation", Organisation: "Example Press", Start: d(2017, 5, 0), End: d(2017, 5, 0),
+			URL: "https://example.com/paper", Notes: []Block{{Kind: Paragraph, Text: Text{{Text: "A linear-scan variant."}}}},
+		}},
+		{entry(Interests), Entry{Kind: Interests, Title: "Climbing", Keywords: []string{"bouldering"}}},
+		{entry(References), Entry{Kind: References, Title: "Bo Example", Notes: []Block{{Kind: Paragraph, Text: Text{{Text: "Ann made our pager quiet."}}}}}},
+		{entry(Projects), Entry{
+			Kind: Projects, Title: "tinyprof", Organisation: "Personal", Type: "application", URL: "https://example.com/tinyprof",
+			Start: d(2018, 0, 0), Keywords: []string{"Go"}, Roles: []string{"Author"},
+			Notes: []Block{{Kind: Paragraph, Text: Text{{Text: "A sampling profiler"}}}}, Highlights: []Item{{Text: Text{{Text: "1k stars"}}}},
+		}},
+	} {
+		tc.got.Line = 0
+		if !reflect.DeepEqual(tc.got, tc.want) {
+			t.Errorf("%s:\n got %+v\nwant %+v", tc.want.Kind, tc.got, tc.want)
+		}
+	}
+	for _, s := range r.Sections {
+		if s.Kind == Languages && (len(s.Entries) != 2 || s.Entries[1].Title != "German" || s.Entries[1].Fluency != "Professional") {
+			t.Errorf("languages: %+v", s.Entries)
+		}
+		if s.Kind == Skills && (len(s.Entries) != 2 || s.Entries[0].Level != "Expert" || strings.Join(s.Entries[0].Keywords, ",") != "Go,Rust,C") {
+			t.Errorf("skills: %+v", s.Entries)
+		}
+	}
 	text := r.Text(100, now)
-	for _, s := range []string{"Mentor, Code Club\n", "Jan 2016 – Present", "MSc in Computer Science, Example University\n", "2011 – 2012", "Languages: Go, Rust, C", "German: Professional", "Ann made our pager quiet."} {
+	for _, s := range []string{
+		"Mentor\nCode Club · 1 Jan 2016 – Present", "MSc in Computer Science\nExample University · 2011 – 2012\nScore: Distinction",
+		"- Languages (Expert): Go, Rust, C", "- German (Professional)", "Ann made our pager quiet.", "Experience\n----------",
+	} {
 		if !strings.Contains(text, s) {
 			t.Errorf("the text export lacks %q", s)
 		}
@@ -71,10 +130,10 @@ func TestJSONResumeIn(t *testing.T) {
 func TestJSONResumeLenient(t *testing.T) {
 	r := readJSON(t, "testdata/json/old-shapes.json")
 	if len(r.Roles) != 2 || r.Roles[0].Organisation != "Old Key Ltd" || !r.Roles[0].Current() ||
-		r.Roles[1].Organisation != "Older Key Ltd" || FormatRange(r.Roles[1].Start, r.Roles[1].End) != "Jun 2018 – Sep 2018" {
+		r.Roles[1].Organisation != "Older Key Ltd" || FormatRange(r.Roles[1].Start, r.Roles[1].End) != "15 Jun 2018 – 1 Sep 2018" {
 		t.Errorf("roles: %+v", r.Roles)
 	}
-	if len(r.Sections) != 0 {
+	if len(r.Sections) != 1 || r.Sections[0].Kind != Work {
 		t.Errorf("empty arrays made sections: %+v", r.Sections)
 	}
 }

@@ -27,8 +27,15 @@ type Resume struct {
 	// when it is "") or "vcard".
 	Card string
 
-	fromJSON bool     // Source is JSON Resume, not Markdown
-	notes    []string // what the parser read but doubts, as FILE:LINE: reason
+	fromJSON bool      // Source is JSON Resume, not Markdown
+	notes    []Warning // what the parser read but doubts
+}
+
+// Warning is something read that is probably not what was meant, at the
+// line it concerns (0 for the whole document).
+type Warning struct {
+	Line int
+	Msg  string
 }
 
 // Person is the résumé's owner.
@@ -38,6 +45,7 @@ type Person struct {
 	Email    string    `json:"email,omitempty"`
 	Phone    string    `json:"phone,omitempty"`
 	URL      string    `json:"url,omitempty"`
+	Image    string    `json:"image,omitempty"`
 	Location *Location `json:"location,omitempty"`
 	Profiles []Profile `json:"profiles,omitempty"`
 }
@@ -67,22 +75,10 @@ func (r *Resume) Title() string {
 	return r.About.Heading
 }
 
-// Role is one position: a "##" heading for the title followed by a
-// sub-heading naming the organisation and the date range.
-type Role struct {
-	Title        string
-	Organisation string
-	Start        Date
-	// End is the zero Date while the role is current.
-	End Date
-	// Highlights are the role's bullets, inline Markdown kept as spans.
-	Highlights []Item
-	// Notes are any other blocks written under the role (paragraphs,
-	// quotes), kept so that nothing in a document is dropped.
-	Notes []Block
-	// Line is the 1-based line of the role's title in the source.
-	Line int
-}
+// Role is one position held: a work entry. It is an Entry, so that the
+// roles and the entries of every other section are read, written and
+// shown alike.
+type Role = Entry
 
 // Current reports whether the role has no end date.
 func (r Role) Current() bool { return r.End.IsZero() }
@@ -110,12 +106,21 @@ func (r Role) Duration(now time.Time) string {
 
 func monthIndex(t time.Time) int { return t.Year()*12 + int(t.Month()) - 1 }
 
-// Section is a heading and the blocks under it, in order.
+// Section is a heading and what is under it, in order.
 type Section struct {
 	Heading string
 	// Level is the heading's level, 1 to 6 (0 when there is no heading).
-	Level  int
+	Level int
+	// Kind is what the section holds: Free for the owner's own sections,
+	// Work for the heading over the roles (which are in Resume.Roles), or
+	// one of JSON Resume's other sections, whose entries are in Entries.
+	Kind Kind
+	// Blocks are a free section's blocks, or the text written under a
+	// typed section's heading that is not one of its entries.
 	Blocks []Block
+	// Entries are a typed section's entries, in order; each has the
+	// section's Kind.
+	Entries []Entry
 	// AfterRoles is how many roles come before this section in the
 	// document, so that an export can keep the document's order.
 	AfterRoles int

@@ -27,7 +27,7 @@ func TestMarkdownShapes(t *testing.T) {
 				{"Engineer", "Contoso", "2014 – 2016"},
 				{"Intern", "Initech", "Jun 2013"},
 			},
-			sections: []string{"Education"},
+			sections: []string{"Experience", "Education"},
 		},
 		{
 			file: "md2cv.md", heading: "Bo Example",
@@ -35,7 +35,7 @@ func TestMarkdownShapes(t *testing.T) {
 				{"Staff SRE", "Northwind Payments", "Mar 2021 – Present"},
 				{"Platform Engineer", "Contoso", "2018 – 2021"},
 			},
-			sections: []string{"Education"},
+			sections: []string{"Experience", "Education"},
 		},
 		{
 			file: "lines-under.md", heading: "Cy Example",
@@ -43,7 +43,7 @@ func TestMarkdownShapes(t *testing.T) {
 				{"Senior Developer", "Acme Corp", "2019 – Present"},
 				{"Developer", "Initech", "Mar 2016 – Dec 2018"},
 			},
-			sections: []string{"Work", "Skills"},
+			sections: []string{"Work", "Consultant", "Skills"},
 			warnings: []string{`lines-under.md:16: "Consultant" is under a work section but has no dates a role needs`},
 		},
 		{

@@ -92,6 +92,64 @@ func (w *textWriter) section(s Section) {
 		w.heading(s.Heading, underline(s.Level))
 	}
 	w.blocks(s.Blocks)
+	if compact(s) {
+		w.gap()
+		for _, e := range s.Entries {
+			w.para(e.Line1(), "- ", "  ")
+		}
+		return
+	}
+	for _, e := range s.Entries {
+		w.entry(e)
+	}
+}
+
+// compact reports whether a section's entries are each one line: skills,
+// languages and interests with nothing under them.
+func compact(s Section) bool {
+	if s.Kind != Skills && s.Kind != Languages && s.Kind != Interests {
+		return false
+	}
+	for _, e := range s.Entries {
+		if len(e.Notes) > 0 || len(e.Highlights) > 0 || e.Dated() || e.Organisation != "" || e.URL != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Line1 is an entry in one line, as a list of skills or languages shows
+// it: "Languages (Expert): Go, Rust", "German (Professional)".
+func (e Entry) Line1() string {
+	s := e.Head()
+	if e.Level != "" {
+		s += " (" + e.Level + ")"
+	}
+	if len(e.Keywords) > 0 {
+		s += ": " + strings.Join(e.Keywords, ", ")
+	}
+	return s
+}
+
+// entry writes an entry of a section: its head, where and when, its
+// facts, notes and highlights.
+func (w *textWriter) entry(e Entry) {
+	w.gap()
+	w.para(e.Head(), "", "")
+	if l := joinNonEmpty(" · ", e.Organisation, e.Location, e.Dates()); l != "" {
+		w.para(l, "", "")
+	}
+	if e.URL != "" {
+		w.para(e.URL, "", "")
+	}
+	for _, f := range e.Facts() {
+		w.para(f.Label+": "+f.Value, "", "  ")
+	}
+	w.blocks(e.Notes)
+	if len(e.Highlights) > 0 {
+		w.gap()
+		w.items(e.Highlights, false, 0)
+	}
 }
 
 func underline(level int) rune {
@@ -106,10 +164,16 @@ func underline(level int) rune {
 
 func (w *textWriter) role(r Role, now time.Time) {
 	w.heading(r.Title, '-')
-	if r.Organisation != "" {
-		w.para(r.Organisation, "", "")
+	if l := joinNonEmpty(" · ", r.Organisation, r.Location); l != "" {
+		w.para(l, "", "")
 	}
 	w.para(r.DatesLine(now), "", "")
+	if r.URL != "" {
+		w.para(r.URL, "", "")
+	}
+	for _, f := range r.Facts() {
+		w.para(f.Label+": "+f.Value, "", "  ")
+	}
 	w.blocks(r.Notes)
 	if len(r.Highlights) > 0 {
 		w.gap()

@@ -68,7 +68,7 @@ func TestReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the bad file is logged", func() bool {
-		return strings.Contains(ts.logs.String(), path+`:4: cannot read date range`)
+		return strings.Contains(ts.logs.String(), path+`:4: cannot read date`) && strings.Contains(ts.logs.String(), "did you mean March?")
 	})
 	if got := md(); got != second {
 		t.Errorf("a bad file replaced the document:\n%s", got)

@@ -33,9 +33,15 @@ func (m Model) aboutLines() []string {
 		}
 		out = append(out, m.blockLines(m.doc.About.Blocks, w)...)
 		for _, s := range m.doc.Sections {
-			out = append(out, "")
-			out = append(out, wrapRuns([]run{{text: printable(s.Heading)}}, w, "", withBase(st, st.Title))...)
+			if s.Kind == content.Work && len(s.Blocks) == 0 {
+				continue // the roles have a view of their own
+			}
+			if s.Heading != "" {
+				out = append(out, "")
+				out = append(out, wrapRuns([]run{{text: printable(s.Heading)}}, w, "", withBase(st, st.Title))...)
+			}
 			out = append(out, m.blockLines(s.Blocks, w)...)
+			out = append(out, m.entryLines(s, w)...)
 		}
 		return indent(out, "  ")
 	})
@@ -126,4 +132,64 @@ func widest(lines []string) int {
 		w = max(w, lipgloss.Width(l))
 	}
 	return w
+}
+
+// entryLines draws a section's entries with their structure: a list of
+// one line each for skills and languages, else each entry's head, where
+// and when, its facts, notes and highlights.
+func (m Model) entryLines(s content.Section, w int) []string {
+	st, q := m.styles, m.search.query
+	var out []string
+	if len(s.Entries) > 0 && s.Kind != content.Skills && s.Kind != content.Languages && s.Kind != content.Interests {
+		for _, e := range s.Entries {
+			out = append(out, "")
+			out = append(out, wrapRuns(runs(content.Text{{Text: e.Head(), Strong: true}}, q), w, "", withBase(st, st.Accent.Bold(true)))...)
+			if l := joinDot(e.Organisation, e.Location); l != "" {
+				out = append(out, wrapRuns(runs(content.Text{{Text: l}}, q), w, "", withBase(st, st.Accent))...)
+			}
+			if d := e.Dates(); d != "" {
+				out = append(out, wrapRuns([]run{{text: d}}, w, "", withBase(st, st.Dim))...)
+			}
+			for _, f := range e.Facts() {
+				out = append(out, wrapRuns(runs(content.Text{{Text: f.Label + ": ", Emph: true}, {Text: f.Value}}, q), w, "", st)...)
+			}
+			if e.URL != "" {
+				out = append(out, wrapRuns(runs(content.Text{{Text: e.URL, URL: e.URL}}, q), w, "", withBase(st, st.Dim))...)
+			}
+			out = append(out, m.blockLines(e.Notes, w)...)
+			if len(e.Highlights) > 0 {
+				out = append(out, m.itemLines(e.Highlights, w, 0)...)
+			}
+		}
+		return out
+	}
+	if len(s.Entries) > 0 {
+		out = append(out, "")
+	}
+	for _, e := range s.Entries {
+		t := content.Text{{Text: e.Head(), Strong: true}}
+		if e.Level != "" {
+			t = append(t, content.Span{Text: " (" + e.Level + ")"})
+		}
+		if len(e.Keywords) > 0 {
+			t = append(t, content.Span{Text: ": " + strings.Join(e.Keywords, ", ")})
+		}
+		out = append(out, wrapRuns(runs(t, q), w, "• ", st)...)
+		out = append(out, m.blockLines(e.Notes, w)...)
+		if len(e.Highlights) > 0 {
+			out = append(out, m.itemLines(e.Highlights, w, 1)...)
+		}
+	}
+	return out
+}
+
+// joinDot joins the parts that are not empty with " · ".
+func joinDot(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " · ")
 }

@@ -28,14 +28,20 @@ func (m Model) detailLines() []string {
 		r := m.doc.Roles[m.sel]
 		var out []string
 		out = append(out, wrapRuns(runs(content.Text{{Text: r.Title, Strong: true}}, q), w, "", withBase(st, st.Title))...)
-		if r.Organisation != "" {
-			out = append(out, wrapRuns(runs(content.Text{{Text: r.Organisation}}, q), w, "", withBase(st, st.Accent))...)
+		if l := joinDot(r.Organisation, r.Location); l != "" {
+			out = append(out, wrapRuns(runs(content.Text{{Text: l}}, q), w, "", withBase(st, st.Accent))...)
 		}
 		dates := r.DatesLine(m.now())
 		if r.Current() {
 			dates += " · current"
 		}
 		out = append(out, wrapRuns([]run{{text: dates}}, w, "", withBase(st, st.Dim))...)
+		for _, f := range r.Facts() {
+			out = append(out, wrapRuns(runs(content.Text{{Text: f.Label + ": ", Emph: true}, {Text: f.Value}}, q), w, "", st)...)
+		}
+		if r.URL != "" {
+			out = append(out, wrapRuns(runs(content.Text{{Text: r.URL, URL: r.URL}}, q), w, "", withBase(st, st.Dim))...)
+		}
 		out = append(out, m.blockLines(r.Notes, w)...)
 		if len(r.Highlights) > 0 {
 			out = append(out, "")

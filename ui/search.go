@@ -53,13 +53,19 @@ func (r *Renderer) haystacks(doc *content.Resume) []string {
 }
 
 // haystack is everything in a role that search reads.
-func haystack(r content.Role) string {
-	parts := append([]string{r.Title, r.Organisation}, itemsText(r.Highlights)...)
-	for _, b := range r.Notes {
+func haystack(r content.Role) string { return strings.Join(entryText(r), "\n") }
+
+// entryText is everything in an entry that search reads.
+func entryText(e content.Entry) []string {
+	parts := append([]string{e.Head(), e.Organisation, e.Location}, itemsText(e.Highlights)...)
+	for _, f := range e.Facts() {
+		parts = append(parts, f.Value)
+	}
+	for _, b := range e.Notes {
 		parts = append(parts, b.Text.PlainWithURLs())
 		parts = append(parts, itemsText(b.Items)...)
 	}
-	return strings.Join(parts, "\n")
+	return parts
 }
 
 // aboutHaystack is everything on the about page that search reads.
@@ -70,6 +76,9 @@ func aboutHaystack(doc *content.Resume) string {
 		for _, b := range sec.Blocks {
 			parts = append(parts, b.Text.PlainWithURLs())
 			parts = append(parts, itemsText(b.Items)...)
+		}
+		for _, e := range sec.Entries {
+			parts = append(parts, entryText(e)...)
 		}
 	}
 	return strings.Join(parts, "\n")

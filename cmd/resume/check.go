@@ -13,10 +13,15 @@ import (
 
 func newCheck(e *env) *cobra.Command {
 	var doc string
+	var strict bool
 	cmd := &cobra.Command{
-		Use:     "check [FILE]",
-		Short:   "Say what visitors will get from a résumé file, and what looks wrong in it",
-		Example: "  resume check cv.md\n  resume check resume.json",
+		Use:   "check [FILE]",
+		Short: "Say what visitors will get from a résumé file, and what looks wrong in it",
+		Long: "Check reads a résumé as the server would and prints what it read: each role (title ·\n" +
+			"organisation · location · dates · highlights) and each entry of every other section, with\n" +
+			"each warning under the line it concerns. It exits 1 when the file cannot be read, and 0\n" +
+			"with warnings unless --strict is given.",
+		Example: "  resume check cv.md\n  resume check --strict resume.json",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return noArgs(cmd, args[1:])
@@ -39,37 +44,22 @@ func newCheck(e *env) *cobra.Command {
 				return err //nolint:wrapcheck // FILE:LINE: reason, as serve says it; exit 1
 			}
 			now := time.Now()
-			fmt.Fprintln(e.stdout, r.Summary(now))
-			if p := r.Person; p.Name != "" {
-				fmt.Fprintln(e.stdout, "  owner:", joinSkipEmpty(" — ", p.Name, p.Label))
-			}
-			for i, role := range r.Roles {
-				fmt.Fprintf(e.stdout, "  %d. %s\n", i+1, joinSkipEmpty(" — ", role.Title, role.Organisation)+" · "+role.DatesLine(now))
-			}
-			for _, s := range r.Sections {
-				fmt.Fprintln(e.stdout, "  section:", s.Heading)
-			}
-			for _, w := range append(r.Warnings(now), r.Advice()...) {
-				fmt.Fprintln(e.stdout, "warning:", w)
+			fmt.Fprint(e.stdout, r.Report(now))
+			if n := len(r.Warnings(now)) + len(r.Advice()); strict && n > 0 {
+				return fmt.Errorf("%s: %s with --strict", doc, plural(n, "warning"))
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&doc, "resume", "", "the file to check (Markdown, or JSON Resume: .json)")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail (exit 1) on warnings too, for an owner's CI")
 	explain(cmd.Flags())
 	return cmd
 }
 
-func joinSkipEmpty(sep string, parts ...string) string {
-	out := ""
-	for _, p := range parts {
-		if p == "" {
-			continue
-		}
-		if out != "" {
-			out += sep
-		}
-		out += p
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
 	}
-	return out
+	return fmt.Sprintf("%d %ss", n, unit)
 }

@@ -169,7 +169,7 @@ func TestBadResumeFile(t *testing.T) {
 	}
 	for _, cmd := range []string{"serve", "export", "view"} {
 		_, errOut, code := runCLI(t, map[string]string{"HOME": t.TempDir()}, cmd, "--resume", path)
-		want := path + `:4: cannot read date range "( Jully 2013 - Present )"`
+		want := path + `:4: cannot read date "Jully" in "Acme ( Jully 2013 - Present )": did you mean July?`
 		if code != 2 || !strings.Contains(errOut, want) {
 			t.Errorf("%s: exit %d, stderr %q", cmd, code, errOut)
 		}
@@ -305,7 +305,7 @@ func TestJSONResumeFile(t *testing.T) {
 		}
 	}
 	md, _, code := runCLI(t, nil, "export", "--format", "markdown", "--resume", filepath.Join(dir, "resume.json"))
-	if code != 0 || !strings.HasPrefix(md, "# Ann Example\n") {
+	if code != 0 || !strings.HasPrefix(md, "---\nname: Ann Example\n") || !strings.Contains(md, "\n---\n\n# Ann Example\n") {
 		t.Errorf("markdown of a JSON Resume: exit %d:\n%.200s", code, md)
 	}
 	bad := filepath.Join(dir, "bad.json")
@@ -327,14 +327,31 @@ func TestCheck(t *testing.T) {
 	out, _, code := runCLI(t, nil, "check", full)
 	for _, want := range []string{
 		full + ": 3 roles (2012–now), 10 sections\n",
-		"  owner: Ann Example — Staff Site Reliability Engineer\n",
-		"  1. Staff SRE — Northwind Payments · Mar 2019 – Present",
-		"  section: Projects\n",
-		"warning: " + full + `:35: "Research Assistant" has no highlights`,
+		"owner: Ann Example · Staff Site Reliability Engineer · ann@example.com",
+		"\nExperience  (work, line 17)\n",
+		"  18  1 · Staff SRE          · Northwind Payments · Leeds · 1 Mar 2019 – Present · 2 highlights\n",
+		"  35  3 · Research Assistant · Example University ·       · 2012 – 2014          · 0 highlights\n" +
+			"      warning: " + full + `:35: "Research Assistant" has no highlights` + "\n",
+		"\nEducation  (education, line 45)\n  46  1 · MSc in Computer Science · Example University · 2011 – 2012 · Score: Distinction; Courses: Compilers, Type systems\n",
+		"\nProjects  (projects, line 55)\n",
 	} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("check: exit %d, output lacks %q:\n%s", code, want, out)
 		}
+	}
+	// --strict fails on the same warnings, for an owner's CI.
+	if _, errOut, code := runCLI(t, nil, "check", "--strict", full); code != 1 || !strings.Contains(errOut, "1 warning with --strict") {
+		t.Errorf("check --strict: exit %d, %q", code, errOut)
+	}
+	// A role titled with a section's word is a role (it was once read as
+	// a section, and the visitor saw no roles).
+	pm := filepath.Join(t.TempDir(), "t.md")
+	if err := os.WriteFile(pm, []byte("---\nemail: ann@example.com\n---\n# Ann\n\n## Senior Project Manager\n#### Acme ( March 2021 - Present )\n\n* x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = runCLI(t, nil, "check", "--strict", pm)
+	if want := "  6  1 · Senior Project Manager · Acme · Mar 2021 – Present · 1 highlight\n"; code != 0 || !strings.Contains(out, want) {
+		t.Errorf("check --strict %s: exit %d, output lacks %q:\n%s", pm, code, want, out)
 	}
 	dir := t.TempDir()
 	dup := filepath.Join(dir, "cv.md")
