@@ -221,7 +221,7 @@ func (r *Resume) writeRows(b *strings.Builder, rows []reportRow) {
 			}
 			line.WriteString(c + strings.Repeat(" ", widths[i+1]-Width(c)))
 		}
-		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+		b.WriteString(strings.TrimRight(line.String(), " ·") + "\n")
 		r.writeWarnings(b, row.after, strings.Repeat(" ", widths[0]+4))
 	}
 }

@@ -119,6 +119,9 @@ var months = map[string]int{
 	"noviembre": 11, "dic": 12, "diciembre": 12,
 }
 
+// sinceWords start a range that is still going on: "since 2019".
+var sinceWords = map[string]bool{"since": true, "seit": true, "depuis": true, "desde": true}
+
 // ongoing are the words for an end that has not come.
 var ongoing = map[string]bool{
 	"present": true, "current": true, "now": true, "today": true, "ongoing": true,
@@ -157,7 +160,7 @@ func ParseRange(s string) (start, end Date, err error) {
 	if err != nil {
 		return Date{}, Date{}, err
 	}
-	since := len(toks) > 0 && (toks[0] == "since" || toks[0] == "seit" || toks[0] == "depuis" || toks[0] == "desde")
+	since := len(toks) > 0 && sinceWords[toks[0]]
 	if since {
 		toks = toks[1:]
 	}
@@ -273,7 +276,7 @@ func daysIn(y, m int) int {
 // a month's name.
 func monthTypo(word string) string {
 	w := strings.ToLower(word)
-	if _, ok := months[w]; ok || len([]rune(w)) < 3 || !isLetters(w) {
+	if _, ok := months[w]; ok || ongoing[w] || sinceWords[w] || w == "until" || w == "till" || len([]rune(w)) < 3 || !isLetters(w) {
 		return ""
 	}
 	best, bestD := "", 3

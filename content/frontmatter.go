@@ -33,7 +33,8 @@ func frontMatter(name string, src []byte) (frontMatterInfo, []byte, error) {
 		return fm, src, nil
 	}
 	fm.present = true
-	person, card, named, body, err := readFrontMatter(name, src)
+	warn := func(line int, msg string) { fm.warnings = append(fm.warnings, Warning{line, msg}) }
+	person, card, named, body, err := readFrontMatter(name, src, warn)
 	fm.person, fm.card, fm.named = person, card, named
 	return fm, body, err
 }
@@ -44,9 +45,14 @@ type frontMatterInfo struct {
 	person         Person
 	card           string
 	present, named bool
+	// warnings are the keys it left unread.
+	warnings []Warning
 }
 
-func readFrontMatter(name string, src []byte) (Person, string, bool, []byte, error) {
+// frontMatterKeys are the keys front matter is read for.
+var frontMatterKeys = []string{"name", "label", "headline", "email", "phone", "url", "website", "image", "location", "card", "profiles"}
+
+func readFrontMatter(name string, src []byte, warn func(line int, msg string)) (Person, string, bool, []byte, error) {
 	var p Person
 	card, named := "", false
 	lines := strings.Split(string(src), "\n")
@@ -91,6 +97,9 @@ func readFrontMatter(name string, src []byte) (Person, string, bool, []byte, err
 				return p, card, named, nil, fail(i, "unknown location key %q (address, postalCode, city, region, countryCode)", k)
 			}
 			continue
+		}
+		if (line[0] == ' ' || line[0] == '\t') && block == "skip" {
+			continue // under a key that is not read
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			if block != "profiles" {
@@ -154,7 +163,18 @@ func readFrontMatter(name string, src []byte) (Person, string, bool, []byte, err
 			}
 			block = "profiles"
 		default:
-			return p, card, named, nil, fail(i, "unknown key %q (name, label, email, phone, url, image, location, card, profiles)", k)
+			// A key one slip from a known one is a typo that would lose the
+			// owner's details; any other (a site generator's "layout",
+			// "title") is left unread, and said so.
+			for _, known := range frontMatterKeys {
+				if editDistance(k, known) <= 2 && len(k) > 2 {
+					return p, card, named, nil, fail(i, "unknown key %q: did you mean %q?", k, known)
+				}
+			}
+			warn(i+1, fmt.Sprintf("front matter: key %q is not read (the keys read are %s)", k, strings.Join(frontMatterKeys, ", ")))
+			if v == "" {
+				block = "skip"
+			}
 		}
 	}
 	blank := []byte(strings.Repeat("\n", end+1))

@@ -45,6 +45,7 @@ type jsonBasics struct {
 type jsonEntry struct {
 	Name         string   `json:"name,omitempty"`
 	Company      string   `json:"company,omitempty"` // read as name; never written
+	Website      string   `json:"website,omitempty"` // read as url (schema 0.x); never written
 	Organization string   `json:"organization,omitempty"`
 	Institution  string   `json:"institution,omitempty"`
 	Title        string   `json:"title,omitempty"`
@@ -178,12 +179,15 @@ func defaultLayout(r *Resume) []jsonPlace {
 
 // toJSON is e in the keys its kind has in the schema.
 func toJSON(e Entry) jsonEntry {
-	j := jsonEntry{URL: e.URL, Highlights: itemsMarkdown(e.Highlights), Keywords: e.Keywords, Courses: e.Courses, Roles: e.Roles}
+	// location is the schema's for work only; an entry of another kind
+	// written with a place keeps it under the same key (the schema allows
+	// keys of one's own), so that nothing read is dropped.
+	j := jsonEntry{URL: e.URL, Location: e.Location, Highlights: itemsMarkdown(e.Highlights), Keywords: e.Keywords, Courses: e.Courses, Roles: e.Roles}
 	start, end := e.Start.iso(), e.End.iso()
 	text := blocksMarkdown(e.Notes)
 	switch e.Kind {
 	case Work:
-		j.Position, j.Name, j.Location, j.Description, j.Summary = e.Title, e.Organisation, e.Location, e.Description, text
+		j.Position, j.Name, j.Description, j.Summary = e.Title, e.Organisation, e.Description, text
 		j.StartDate, j.EndDate = start, end
 	case Volunteer:
 		j.Position, j.Organization, j.Summary, j.StartDate, j.EndDate = e.Title, e.Organisation, text, start, end

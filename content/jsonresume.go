@@ -174,14 +174,14 @@ func kindNamed(key string) Kind {
 // its dates, by key.
 func fromJSON(k Kind, j jsonEntry, date func(key, s string) (Date, error)) (Entry, error) {
 	e := Entry{
-		Kind: k, URL: oneLine(j.URL), Highlights: markdownItems(j.Highlights),
+		Kind: k, URL: oneLine(firstNonEmpty(j.URL, j.Website)), Location: j.Location, Highlights: markdownItems(j.Highlights),
 		Keywords: oneLines(j.Keywords), Courses: oneLines(j.Courses), Roles: oneLines(j.Roles),
 	}
 	text := j.Summary
 	startKey, endKey := "startDate", "endDate"
 	switch k {
 	case Work:
-		e.Title, e.Organisation, e.Location, e.Description = j.Position, firstNonEmpty(j.Name, j.Company), j.Location, j.Description
+		e.Title, e.Organisation, e.Description = j.Position, firstNonEmpty(j.Name, j.Company), j.Description
 	case Volunteer:
 		e.Title, e.Organisation = j.Position, j.Organization
 	case Education:

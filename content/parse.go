@@ -63,8 +63,11 @@ func ParseNamed(name string, src []byte) (res *Resume, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// A form feed is pdftotext's page break: space, as CommonMark reads
+	// it, and no bar to the heading after it ("\f## Education").
+	body = bytes.ReplaceAll(body, []byte("\f"), []byte(" "))
 	p.src, p.lines = body, lineStarts(body)
-	p.res.Person, p.res.Card = fm.person, fm.card
+	p.res.Person, p.res.Card, p.res.notes = fm.person, fm.card, fm.warnings
 	doc := goldmark.DefaultParser().Parse(text.NewReader(body))
 	if err := p.document(doc); err != nil {
 		return nil, err
@@ -217,12 +220,19 @@ func (p *parser) spans(n ast.Node, style Span, t Text) Text {
 		s.URL = string(n.URL(p.src))
 		return append(t, s)
 	case *ast.RawHTML:
-		s := style
+		// A tag is markup, not text ("<span>", "</a>"): a page would not
+		// show it, and neither does a terminal. A line break is a space.
+		var raw strings.Builder
 		for i := 0; i < n.Segments.Len(); i++ {
 			seg := n.Segments.At(i)
-			s.Text += string(seg.Value(p.src))
+			raw.Write(seg.Value(p.src))
 		}
-		return append(t, s)
+		if tag := strings.ToLower(strings.Trim(raw.String(), "</> ")); tag == "br" || tag == "br/" {
+			s := style
+			s.Text = " "
+			return append(t, s)
+		}
+		return t
 	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		t = p.spans(c, style, t)

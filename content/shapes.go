@@ -362,6 +362,12 @@ func listEntry(k Kind, t Text) (Entry, bool) {
 			}
 			e.Start, e.End = start, end
 		}
+		// "Title, Issuer (2021)": a list of these names its issuer after
+		// the last comma, whatever dashes the title holds.
+		if i := strings.LastIndex(head, ", "); i > 0 {
+			e.Title, e.Organisation = strings.TrimSpace(head[:i]), strings.TrimSpace(head[i+2:])
+			return e, true
+		}
 		var w where
 		e.Title, w = splitTitle(head)
 		e.Organisation = w.org

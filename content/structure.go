@@ -170,6 +170,53 @@ func (p *parser) heading(h *ast.Heading) (ast.Node, error) {
 	return h, nil
 }
 
+// orgLike reports whether a plain line could be an organisation's name:
+// short, not a sentence, no dates, not a label.
+func orgLike(s string) bool {
+	if len(s) == 0 || len(s) > 80 || strings.ContainsAny(s[len(s)-1:], ".!?:;") {
+		return false
+	}
+	if _, _, found := splitDates(s); found {
+		return false
+	}
+	_, _, label := labelLine(Text{{Text: s}})
+	return !label
+}
+
+// subIsOrg reports whether sub, a dated heading under h, names h's
+// organisation (the seed's "## Title" then "#### Acme ( 2019 – 2021 )"),
+// rather than being a role of its own under a heading over roles ("##
+// Umbrella Research" then "### Director | 2021 – Present"). It is a role
+// of its own when it is one level under h with its dates set off by
+// " | " as a title's are ("### Director | 2021 – Present"; the seed's
+// organisation is two levels under), when an organisation's line follows
+// it, or when h has more than one dated heading under it.
+func (p *parser) subIsOrg(h, sub *ast.Heading) bool {
+	text := p.inline(sub).Plain()
+	head, dates, _ := splitDates(text)
+	if before, ok := strings.CutSuffix(strings.TrimSpace(strings.TrimSuffix(text, dates)), "|"); ok && strings.TrimSpace(before) == head && sub.Level == h.Level+1 {
+		return false
+	}
+	if para, ok := sub.NextSibling().(*ast.Paragraph); ok {
+		if w, ok := orgLine(p.paraLines(para)[0]); ok && w.org != "" && w.dates == "" {
+			return false
+		}
+	}
+	for n := sub.NextSibling(); n != nil; n = n.NextSibling() {
+		next, ok := n.(*ast.Heading)
+		if !ok {
+			continue
+		}
+		if next.Level <= h.Level {
+			break
+		}
+		if _, _, found := splitDates(p.inline(next).Plain()); found && next.Level == sub.Level {
+			return false
+		}
+	}
+	return true
+}
+
 // orgOnly reports whether n is a sub-heading that names only an
 // organisation and dates ("#### Acme (2019 – 2021)"), with no title of
 // its own nor an organisation's line under it: the shape under a role's
@@ -210,6 +257,13 @@ func (p *parser) addEntry(e Entry, level int) {
 	}
 	p.inEntry, p.entryKind, p.entryLevel, p.fresh = true, e.Kind, level, true
 	if (e.Kind == Work || e.Kind == Volunteer) && e.Organisation == "" && e.Dated() {
+		if s := p.res.Sections; p.sec >= 0 && s[p.sec].Kind == Free && s[p.sec].Heading != "" && e.Kind == Work {
+			// Roles under an organisation's heading: "## Acme" then "###
+			// Staff SRE | 2021 – Present".
+			p.entry().Organisation = s[p.sec].Heading
+			p.warn(e.Line, "%q has no organisation of its own: read as %q, the heading above it", e.Title, s[p.sec].Heading)
+			return
+		}
 		p.warn(e.Line, "%q has no organisation: write it under the title, such as \"**Acme** | Leeds\"", e.Title)
 	}
 }
@@ -264,7 +318,7 @@ func (p *parser) readHead(h *ast.Heading, text string) (head Entry, last ast.Nod
 		if err := p.checkTypo(sub, subText.Plain()); err != nil {
 			return head, nil, false, err
 		}
-		if org, dates, found := splitDates(subText.Plain()); found {
+		if org, dates, found := splitDates(subText.Plain()); found && p.subIsOrg(h, sub) {
 			head.Organisation, head.Location = splitLocation(org)
 			head.URL = firstURL(subText)
 			return head, sub, true, p.setDates(sub, &head, dates)
@@ -282,6 +336,17 @@ func (p *parser) readHead(h *ast.Heading, text string) (head Entry, last ast.Nod
 			lines := p.paraLines(para)
 			if w, ok := orgLine(lines[0]); ok && w.dates == "" && w.org != "" && (lines[0][0].Strong || lines[0][0].Emph) {
 				head.Title, head.Organisation, head.Location, head.URL = title, w.org, w.loc, w.url
+				p.pendingFields(lines[1:])
+				return head, para, true, nil
+			}
+			// Without emphasis, as pdftotext leaves it: "Org | City", or a
+			// short line alone, which is a guess and said to be one.
+			if plain := lines[0].Plain(); len(lines[0]) == 1 && (len(lines) == 1 || p.labelsOnly(lines[1:])) && orgLike(plain) {
+				head.Title = title
+				head.Organisation, head.Location = splitLocation(plain)
+				if !strings.Contains(plain, " | ") {
+					p.warn(p.line(para), "%q is read as the organisation of %q; make it bold (**%s**) to say so", plain, title, plain)
+				}
 				p.pendingFields(lines[1:])
 				return head, para, true, nil
 			}
@@ -425,7 +490,12 @@ func (p *parser) plainBlock(n ast.Node) (Block, bool) {
 		return Block{Kind: Heading, Level: n.Level, Text: p.inline(n)}, true
 	case *ast.ThematicBreak:
 		return Block{Kind: Rule}, true
-	case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock:
+	case *ast.HTMLBlock:
+		// A template's "<div class="contact">…</div>": its text, without
+		// the tags a page would not show.
+		text := oneLine(htmlTag.ReplaceAllString(p.rawLines(n), " "))
+		return Block{Kind: Paragraph, Text: Text{{Text: text}}}, text != ""
+	case *ast.FencedCodeBlock, *ast.CodeBlock:
 		return Block{Kind: Code, Text: Text{{Text: p.rawLines(n), Code: true}}}, true
 	case *ast.Blockquote:
 		var parts []string
@@ -458,6 +528,20 @@ func (p *parser) paragraph(para *ast.Paragraph) error {
 	if e := p.entry(); e != nil && p.fresh && p.labelsOnly(lines) {
 		p.fields(e, lines)
 		return nil
+	}
+	// "**EXPERIENCE**" alone on a line, as a document converted from a
+	// word processor heads its sections: a section, when it is one's name
+	// whole.
+	if len(lines) == 1 && len(lines[0]) == 1 && lines[0][0].Strong {
+		if k := sectionKind(lines[0][0].Text); k != Free {
+			p.inEntry = false
+			p.res.Sections = append(p.res.Sections, Section{
+				Heading: lines[0][0].Text, Level: 2, Kind: k,
+				AfterRoles: len(p.res.Roles), Line: p.line(para),
+			})
+			p.sec, p.secLevel = len(p.res.Sections)-1, 2
+			return nil
+		}
 	}
 	p.fresh = false
 	if p.rolesHere() {
@@ -612,7 +696,8 @@ func (p *parser) roleItem(it Item) (Entry, bool) {
 var (
 	emailPattern = regexp.MustCompile(`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}`)
 	urlPattern   = regexp.MustCompile(`https?://[^\s<>()|·,]+[^\s<>()|·,.]`)
-	phonePattern = regexp.MustCompile(`\+?\d[\d ().-]{5,}\d`)
+	htmlTag      = regexp.MustCompile(`<!--[\s\S]*?-->|</?[a-zA-Z][^>]*>`)
+	phonePattern = regexp.MustCompile(`(?:\+|\()?\d[\d ().-]{5,}\d`)
 )
 
 // fillBasics gives the owner the opening heading as their name, when it
@@ -620,6 +705,7 @@ var (
 // front matter, the email, web address and phone number written in the
 // opening paragraph.
 func (p *parser) fillBasics(fm frontMatterInfo) {
+	p.nameLine()
 	person := &p.res.Person
 	if !fm.named && readsAsName(p.res.About.Heading) {
 		person.Name = p.res.About.Heading
@@ -628,9 +714,6 @@ func (p *parser) fillBasics(fm frontMatterInfo) {
 		return
 	}
 	for _, b := range p.res.About.Blocks {
-		if b.Kind != Paragraph && b.Kind != List {
-			continue
-		}
 		t := b.Text
 		for _, it := range b.Items {
 			t = append(append(t, Span{Text: " · "}), it.Text...)
@@ -660,7 +743,19 @@ func (p *parser) fillBasics(fm frontMatterInfo) {
 				}
 			}
 		}
+	}
+}
+
+// nameLine takes a bold line that opens a document with no heading
+// ("**MARIA GONZÁLEZ**", as a word processor's export writes a name) as
+// its heading, when it reads as a name.
+func (p *parser) nameLine() {
+	a := &p.res.About
+	if a.Heading != "" || len(a.Blocks) == 0 || a.Blocks[0].Kind != Paragraph {
 		return
+	}
+	if t := a.Blocks[0].Text; len(t) == 1 && t[0].Strong && readsAsName(t[0].Text) {
+		a.Heading, a.Level, a.Blocks = t[0].Text, 1, a.Blocks[1:]
 	}
 }
 
