@@ -438,16 +438,9 @@ func FuzzParse(f *testing.F) {
 		validate(t, schema, js)
 		// Widths below MinWidth are raised to it, and unbreakable words are
 		// cut at the width, so no line is ever wider than asked.
-		width = MinWidth + abs(width)%200
+		width = MinWidth + nonNegative(width)%200
 		checkWidthOnly(t, r.Text(width, now), width)
 	})
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -(n + 1)
-	}
-	return n
 }
 
 // checkWidthOnly is checkWidth for arbitrary input, where a line may hold
@@ -507,3 +500,12 @@ func TestLongHeadingIsLinear(t *testing.T) {
 }
 
 func embeddedSrc() []byte { _, b := embeddedDoc(); return b }
+
+// nonNegative is n, or -(n+1) when n is negative, so that the smallest
+// int too has one.
+func nonNegative(n int) int {
+	if n < 0 {
+		return -(n + 1)
+	}
+	return n
+}

@@ -280,10 +280,15 @@ func monthTypo(word string) string {
 		return ""
 	}
 	best, bestD := "", 3
+	n := len([]rune(w))
 	for _, name := range monthNames {
+		size := len([]rune(name))
 		limit := 1
-		if len([]rune(name)) >= 6 {
+		if size >= 6 {
 			limit = 2
+		}
+		if abs(size-n) > limit {
+			continue // no fewer edits than the difference in length
 		}
 		if d := editDistance(w, name); d <= limit && d < bestD {
 			best, bestD = time.Month(months[name]).String(), d
@@ -316,27 +321,33 @@ func isLetters(s string) bool {
 // swaps of two neighbours that turn a into b (optimal string alignment).
 func editDistance(a, b string) int {
 	x, y := []rune(a), []rune(b)
-	d := make([][]int, len(x)+1)
-	for i := range d {
-		d[i] = make([]int, len(y)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
+	// Three rows of the table: two back, one back, this one.
+	prev2, prev, cur := make([]int, len(y)+1), make([]int, len(y)+1), make([]int, len(y)+1)
+	for j := range prev {
+		prev[j] = j
 	}
 	for i := 1; i <= len(x); i++ {
+		cur[0] = i
 		for j := 1; j <= len(y); j++ {
 			cost := 1
 			if x[i-1] == y[j-1] {
 				cost = 0
 			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
 		}
+		prev2, prev, cur = prev, cur, prev2
 	}
-	return d[len(x)][len(y)]
+	return prev[len(y)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func year(s string) (int, bool) {

@@ -41,6 +41,9 @@ func ParseAny(name string, src []byte) (*Resume, error) {
 func ParseJSON(name string, src []byte) (*Resume, error) {
 	lines := lineStarts(src)
 	fail := func(offset int64, ptr, msg string) error {
+		if offset < 0 { // a place deeper than was recorded
+			offset = pointers(src, -1)[ptr]
+		}
 		line, col := lineCol(src, lines, offset)
 		if ptr != "" {
 			msg = ptr + ": " + msg
@@ -61,29 +64,33 @@ func ParseJSON(name string, src []byte) (*Resume, error) {
 	if !bytes.HasPrefix(bytes.TrimSpace(src), []byte("{")) {
 		return nil, fail(0, "", "not a JSON Resume: the document is not a JSON object")
 	}
-	places := pointers(src)
+	// The places of entries and sections give their lines; every value's
+	// place is looked for only to report an error at it.
+	places := pointers(src, 3)
 	var in jsonResume
 	if err := json.Unmarshal(src, &in); err != nil {
 		var typ *json.UnmarshalTypeError
 		if errors.As(err, &typ) {
+			places = pointers(src, -1)
 			ptr := pointerAt(places, typ.Offset)
 			return nil, fail(places[ptr], ptr, fmt.Sprintf("want %s, not a JSON %s", kindName(typ.Type.String()), typ.Value))
 		}
 		return nil, fail(0, "", err.Error())
 	}
 	r := &Resume{Source: src, Name: name, fromJSON: true}
+	rd := newReader()
 	b := in.Basics
 	r.Person = b.trimmed()
 	heading := r.Person.Name
 	if in.Meta.AboutHeading != nil {
 		heading = oneLine(*in.Meta.AboutHeading)
 	}
-	r.About = Section{Heading: heading, Level: 1, Line: lineOf(lines, int(places["/basics"])), Blocks: markdownBlocks(b.Summary)}
+	r.About = Section{Heading: heading, Level: 1, Line: lineOf(lines, int(places["/basics"])), Blocks: rd.blocks(b.Summary)}
 	read := func(k Kind) ([]Entry, error) {
 		var out []Entry
 		for i, j := range *in.entries(k) {
 			ptr := "/" + k.String() + "/" + strconv.Itoa(i)
-			e, err := fromJSON(k, j, func(key, s string) (Date, error) {
+			e, err := fromJSON(rd, k, j, func(key, s string) (Date, error) {
 				if strings.TrimSpace(s) == "" {
 					if k == Work && key == "startDate" {
 						return Date{}, fail(places[ptr], ptr+"/startDate", "missing; a role needs at least a year")
@@ -92,7 +99,7 @@ func ParseJSON(name string, src []byte) (*Resume, error) {
 				}
 				d, ok := isoDate(s)
 				if !ok {
-					return Date{}, fail(places[ptr+"/"+key], ptr+"/"+key, fmt.Sprintf("cannot read date %q (want YYYY, YYYY-MM or YYYY-MM-DD)", s))
+					return Date{}, fail(-1, ptr+"/"+key, fmt.Sprintf("cannot read date %q (want YYYY, YYYY-MM or YYYY-MM-DD)", s))
 				}
 				return d, nil
 			})
@@ -100,7 +107,7 @@ func ParseJSON(name string, src []byte) (*Resume, error) {
 				return nil, err
 			}
 			if !e.End.IsZero() && e.End.endIndex() < e.Start.startIndex() {
-				return nil, fail(places[ptr+"/endDate"], ptr+"/endDate", "ends before it starts")
+				return nil, fail(-1, ptr+"/endDate", "ends before it starts")
 			}
 			e.Line = lineOf(lines, int(places[ptr]))
 			out = append(out, e)
@@ -124,7 +131,7 @@ func ParseJSON(name string, src []byte) (*Resume, error) {
 		k := kindNamed(pl.Kind)
 		s := Section{
 			Heading: oneLine(pl.Heading), Level: cmp.Or(min(max(pl.Level, 0), 6), 2), Kind: k,
-			AfterRoles: min(max(pl.AfterRoles, 0), len(r.Roles)), Blocks: markdownBlocks(pl.Markdown),
+			AfterRoles: min(max(pl.AfterRoles, 0), len(r.Roles)), Blocks: rd.blocks(pl.Markdown),
 			Line: lineOf(lines, int(places["/"+k.String()])),
 		}
 		if in.Meta.Layout != nil {
@@ -172,9 +179,9 @@ func kindNamed(key string) Kind {
 
 // fromJSON is an entry of kind k read from its keys; date reads each of
 // its dates, by key.
-func fromJSON(k Kind, j jsonEntry, date func(key, s string) (Date, error)) (Entry, error) {
+func fromJSON(rd reader, k Kind, j jsonEntry, date func(key, s string) (Date, error)) (Entry, error) {
 	e := Entry{
-		Kind: k, URL: oneLine(firstNonEmpty(j.URL, j.Website)), Location: j.Location, Highlights: markdownItems(j.Highlights),
+		Kind: k, URL: oneLine(firstNonEmpty(j.URL, j.Website)), Location: j.Location, Highlights: rd.items(j.Highlights),
 		Keywords: oneLines(j.Keywords), Courses: oneLines(j.Courses), Roles: oneLines(j.Roles),
 	}
 	text := j.Summary
@@ -206,7 +213,7 @@ func fromJSON(k Kind, j jsonEntry, date func(key, s string) (Date, error)) (Entr
 	for _, f := range []*string{&e.Title, &e.Organisation, &e.Location, &e.Description, &e.Area, &e.Score, &e.Level, &e.Fluency, &e.Type} {
 		*f = oneLine(*f)
 	}
-	e.Notes = markdownBlocks(text)
+	e.Notes = rd.blocks(text)
 	values := map[string]string{"startDate": j.StartDate, "endDate": j.EndDate, "date": j.Date, "releaseDate": j.ReleaseDate}
 	var err error
 	if e.Start, err = date(startKey, values[startKey]); err != nil {
@@ -323,12 +330,18 @@ func isoDate(s string) (Date, bool) {
 	return d, true
 }
 
-// pointers maps the JSON pointer of every value in src to its offset.
-func pointers(src []byte) map[string]int64 {
+// pointers maps the JSON pointer of every value in src to its offset,
+// to depth levels ("/work/3" is two), or all of them when depth is -1.
+func pointers(src []byte, depth int) map[string]int64 {
 	out := map[string]int64{}
 	dec := json.NewDecoder(bytes.NewReader(src))
-	var walk func(ptr string) bool
-	walk = func(ptr string) bool {
+	escape := strings.NewReplacer("~", "~0", "/", "~1")
+	var walk func(ptr string, level int) bool
+	walk = func(ptr string, level int) bool {
+		if depth >= 0 && level > depth {
+			var skip json.RawMessage // deeper than asked: read past it whole
+			return dec.Decode(&skip) == nil
+		}
 		start := dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
@@ -346,14 +359,13 @@ func pointers(src []byte) map[string]int64 {
 				if err != nil {
 					return false
 				}
-				k := strings.NewReplacer("~", "~0", "/", "~1").Replace(fmt.Sprint(key))
-				if !walk(ptr + "/" + k) {
+				if !walk(ptr+"/"+escape.Replace(fmt.Sprint(key)), level+1) {
 					return false
 				}
 			}
 		case '[':
 			for i := 0; dec.More(); i++ {
-				if !walk(ptr + "/" + strconv.Itoa(i)) {
+				if !walk(ptr+"/"+strconv.Itoa(i), level+1) {
 					return false
 				}
 			}
@@ -361,7 +373,7 @@ func pointers(src []byte) map[string]int64 {
 		_, err = dec.Token() // the closing delimiter
 		return err == nil
 	}
-	walk("")
+	walk("", 0)
 	return out
 }
 

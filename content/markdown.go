@@ -6,6 +6,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	gparser "github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -152,7 +153,7 @@ func writeEntry(b *strings.Builder, e Entry, level int) {
 		org = append(org, FormatRange(e.Start, e.End))
 	}
 	line := strings.Join(org, " | ")
-	if w, ok := orgLine(parseInline(line)); line != "" && (!ok || w.org != e.Organisation || w.loc != e.Location || (w.dates != "") != e.Dated()) {
+	if w, ok := orgLine(newReader().inline(line)); line != "" && (!ok || w.org != e.Organisation || w.loc != e.Location || (w.dates != "") != e.Dated()) {
 		line = ""
 		labelled = append(labelled, Fact{"Organisation", e.Organisation}, Fact{"Location", e.Location})
 		if e.Dated() {
@@ -384,9 +385,16 @@ func escapeMarkdown(s string) string {
 	return s
 }
 
-// parseInline reads one line of Markdown as spans; plain text with no
-// marks is read without a parser.
-func parseInline(s string) Text {
+// reader reads the Markdown in JSON text fields, with one goldmark
+// parser for a whole document: a parser costs more to build than a line
+// costs to read.
+type reader struct{ md gparser.Parser }
+
+func newReader() reader { return reader{md: goldmark.DefaultParser()} }
+
+// inline reads one line of Markdown as spans; plain text with no marks
+// is read without the parser.
+func (rd reader) inline(s string) Text {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil
@@ -395,26 +403,26 @@ func parseInline(s string) Text {
 		return Text{{Text: s}}
 	}
 	p := &parser{src: []byte(s)}
-	doc := goldmark.DefaultParser().Parse(text.NewReader(p.src))
+	doc := rd.md.Parse(text.NewReader(p.src))
 	if para, ok := doc.FirstChild().(*ast.Paragraph); ok && para.NextSibling() == nil {
 		return p.inline(para)
 	}
 	return Text{{Text: s}}
 }
 
-// markdownItems reads JSON highlights, each a line of Markdown.
-func markdownItems(lines []string) []Item {
+// items reads JSON highlights, each a line of Markdown.
+func (rd reader) items(lines []string) []Item {
 	var out []Item
 	for _, l := range lines {
-		if t := parseInline(oneLine(l)); len(t) > 0 {
+		if t := rd.inline(oneLine(l)); len(t) > 0 {
 			out = append(out, Item{Text: t})
 		}
 	}
 	return out
 }
 
-// markdownBlocks reads a JSON text field as Markdown blocks.
-func markdownBlocks(md string) []Block {
+// blocks reads a JSON text field as Markdown blocks.
+func (rd reader) blocks(md string) []Block {
 	md = strings.ReplaceAll(md, "\r\n", "\n")
 	if strings.TrimSpace(md) == "" {
 		return nil
@@ -423,7 +431,7 @@ func markdownBlocks(md string) []Block {
 		return []Block{{Kind: Paragraph, Text: Text{{Text: oneLine(md)}}}}
 	}
 	p := &parser{src: []byte(md)}
-	doc := goldmark.DefaultParser().Parse(text.NewReader(p.src))
+	doc := rd.md.Parse(text.NewReader(p.src))
 	var out []Block
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if b, ok := p.plainBlock(n); ok {

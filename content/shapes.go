@@ -73,6 +73,17 @@ func dateTypo(s string) (word, month string, ok bool) {
 	tail := s[max(0, len(s)-maxRangeLen):]
 	words := strings.Fields(tail)
 	for i, w := range words {
+		if i+1 >= len(words) {
+			break
+		}
+		// A month is followed by a year or a day: only such a word can
+		// be one misspelt.
+		next := strings.Trim(words[i+1], "()*_,.")
+		if _, ok := year(next); !ok {
+			if _, ok := day(next); !ok {
+				continue
+			}
+		}
 		bare := strings.Trim(w, "()*_,.")
 		m := monthTypo(bare)
 		if m == "" {
