@@ -170,7 +170,7 @@ func mustParse(t *testing.T, name string) *content.Resume {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := content.ParseNamed(name, src)
+	doc, err := content.ParseAny(name, src)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func TestGoldenScreens(t *testing.T) {
 // than the window and there are never more lines than its height.
 func TestNothingOverflows(t *testing.T) {
 	docs := []*content.Resume{content.Default()}
-	for _, name := range []string{"../content/testdata/unicode.md", "../content/testdata/many.md", "../content/testdata/rich.md"} {
+	for _, name := range []string{"../content/testdata/unicode.md", "../content/testdata/many.md", "../content/testdata/rich.md", "../content/testdata/json/full.json"} {
 		docs = append(docs, mustParse(t, name))
 	}
 	for di, doc := range docs {
