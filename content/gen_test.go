@@ -218,6 +218,17 @@ func drawEntry(t *rapid.T, k Kind, label string) Entry {
 			e.Highlights = append(e.Highlights, Item{Text: Text{{Text: drawSentence(t, label+"H"+strconv.Itoa(j))}}})
 		}
 	}
+	// What Markdown can give any entry, though the schema has no key
+	// for it in every kind: a paragraph under it, a description, a place.
+	if len(e.Notes) == 0 {
+		e.Notes = para("Notes")
+	}
+	if k != Projects || len(e.Notes) == 0 {
+		e.Description = maybe("Description", []string{"Card payments for small shops", "A charity"})
+	}
+	if k != Languages && k != Skills && k != Interests && k != References {
+		e.Location = maybe("Place", places)
+	}
 	return e
 }
 

@@ -84,7 +84,7 @@ type jsonMeta struct {
 	// headings and the text of the sections the schema has no field for.
 	// It is left out when it is the order and headings an export gives a
 	// document that has none.
-	Layout []jsonPlace `json:"layout,omitempty"`
+	Layout *[]jsonPlace `json:"layout,omitempty"` // [] for a document with no sections
 	// Sections are free sections as earlier exports wrote them: read, no
 	// longer written.
 	Sections []jsonSection `json:"sections,omitempty"`
@@ -133,7 +133,7 @@ func (r *Resume) JSON() ([]byte, error) {
 		}
 	}
 	if l := layout(r); !slices.Equal(l, defaultLayout(r)) {
-		out.Meta.Layout = l
+		out.Meta.Layout = &l
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -177,38 +177,61 @@ func defaultLayout(r *Resume) []jsonPlace {
 	return out
 }
 
+// schemaKeys is where an entry of kind k keeps its title, organisation,
+// text and description among j's keys, and the keys of its dates (end
+// "" where the schema gives the kind one date). The other fields have the
+// same key in every kind; a field the schema does not give a kind (an
+// education's notes, a skill's dates) is written under the key it has
+// elsewhere, as the schema allows, so that nothing read is dropped.
+func schemaKeys(k Kind, j *jsonEntry) (title, org, text, desc *string, start, end string) {
+	title, org, text, desc, start, end = &j.Name, &j.Organization, &j.Summary, &j.Description, "startDate", "endDate"
+	switch k {
+	case Work:
+		title, org = &j.Position, &j.Name
+	case Volunteer:
+		title = &j.Position
+	case Education:
+		title, org = &j.StudyType, &j.Institution
+	case Awards:
+		title, org, start, end = &j.Title, &j.Awarder, "date", ""
+	case Certificates:
+		org, start, end = &j.Issuer, "date", ""
+	case Publications:
+		org, start, end = &j.Publisher, "releaseDate", ""
+	case Languages:
+		title = &j.Language
+	case References:
+		text = &j.Reference
+	case Projects:
+		org, text, desc = &j.Entity, &j.Description, &j.Summary
+	}
+	return title, org, text, desc, start, end
+}
+
+// date is the field of j a date key names.
+func (j *jsonEntry) date(key string) *string {
+	switch key {
+	case "date":
+		return &j.Date
+	case "releaseDate":
+		return &j.ReleaseDate
+	case "endDate":
+		return &j.EndDate
+	}
+	return &j.StartDate
+}
+
 // toJSON is e in the keys its kind has in the schema.
 func toJSON(e Entry) jsonEntry {
-	// location is the schema's for work only; an entry of another kind
-	// written with a place keeps it under the same key (the schema allows
-	// keys of one's own), so that nothing read is dropped.
-	j := jsonEntry{URL: e.URL, Location: e.Location, Highlights: itemsMarkdown(e.Highlights), Keywords: e.Keywords, Courses: e.Courses, Roles: e.Roles}
-	start, end := e.Start.iso(), e.End.iso()
-	text := blocksMarkdown(e.Notes)
-	switch e.Kind {
-	case Work:
-		j.Position, j.Name, j.Description, j.Summary = e.Title, e.Organisation, e.Description, text
-		j.StartDate, j.EndDate = start, end
-	case Volunteer:
-		j.Position, j.Organization, j.Summary, j.StartDate, j.EndDate = e.Title, e.Organisation, text, start, end
-	case Education:
-		j.StudyType, j.Institution, j.Area, j.Score, j.StartDate, j.EndDate = e.Title, e.Organisation, e.Area, e.Score, start, end
-	case Awards:
-		j.Title, j.Awarder, j.Date, j.Summary = e.Title, e.Organisation, start, text
-	case Certificates:
-		j.Name, j.Issuer, j.Date = e.Title, e.Organisation, start
-	case Publications:
-		j.Name, j.Publisher, j.ReleaseDate, j.Summary = e.Title, e.Organisation, start, text
-	case Skills:
-		j.Name, j.Level = e.Title, e.Level
-	case Languages:
-		j.Language, j.Fluency = e.Title, e.Fluency
-	case Interests:
-		j.Name = e.Title
-	case References:
-		j.Name, j.Reference = e.Title, text
-	case Projects:
-		j.Name, j.Entity, j.Type, j.Description, j.StartDate, j.EndDate = e.Title, e.Organisation, e.Type, text, start, end
+	j := jsonEntry{
+		URL: e.URL, Location: e.Location, Area: e.Area, Score: e.Score, Level: e.Level, Fluency: e.Fluency, Type: e.Type,
+		Highlights: itemsMarkdown(e.Highlights), Keywords: e.Keywords, Courses: e.Courses, Roles: e.Roles,
+	}
+	title, org, text, desc, start, end := schemaKeys(e.Kind, &j)
+	*title, *org, *text, *desc = e.Title, e.Organisation, blocksMarkdown(e.Notes), e.Description
+	*j.date(start) = e.Start.iso()
+	if end != "" || e.End != e.Start {
+		*j.date("endDate") = e.End.iso() // a range where the schema has one date: its end too
 	}
 	return j
 }

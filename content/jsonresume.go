@@ -123,9 +123,9 @@ func ParseJSON(name string, src []byte) (*Resume, error) {
 		pending[k] = es
 	}
 	r.Roles = pending[Work]
-	places2 := in.Meta.Layout
-	if places2 == nil {
-		places2 = defaultLayout(&Resume{Roles: r.Roles, Sections: sectionsOf(pending)})
+	places2 := defaultLayout(&Resume{Roles: r.Roles, Sections: sectionsOf(pending)})
+	if in.Meta.Layout != nil {
+		places2 = *in.Meta.Layout
 	}
 	for i, pl := range places2 {
 		k := kindNamed(pl.Kind)
@@ -181,49 +181,30 @@ func kindNamed(key string) Kind {
 // its dates, by key.
 func fromJSON(rd reader, k Kind, j jsonEntry, date func(key, s string) (Date, error)) (Entry, error) {
 	e := Entry{
-		Kind: k, URL: oneLine(firstNonEmpty(j.URL, j.Website)), Location: j.Location, Highlights: rd.items(j.Highlights),
+		Kind: k, URL: oneLine(firstNonEmpty(j.URL, j.Website)), Location: j.Location, Area: j.Area, Score: j.Score,
+		Level: j.Level, Fluency: j.Fluency, Type: j.Type, Highlights: rd.items(j.Highlights),
 		Keywords: oneLines(j.Keywords), Courses: oneLines(j.Courses), Roles: oneLines(j.Roles),
 	}
-	text := j.Summary
-	startKey, endKey := "startDate", "endDate"
-	switch k {
-	case Work:
-		e.Title, e.Organisation, e.Description = j.Position, firstNonEmpty(j.Name, j.Company), j.Description
-	case Volunteer:
-		e.Title, e.Organisation = j.Position, j.Organization
-	case Education:
-		e.Title, e.Organisation, e.Area, e.Score = j.StudyType, j.Institution, j.Area, j.Score
-	case Awards:
-		e.Title, e.Organisation, startKey = j.Title, j.Awarder, "date"
-	case Certificates:
-		e.Title, e.Organisation, startKey = j.Name, j.Issuer, "date"
-	case Publications:
-		e.Title, e.Organisation, startKey = j.Name, j.Publisher, "releaseDate"
-	case Skills:
-		e.Title, e.Level = j.Name, j.Level
-	case Languages:
-		e.Title, e.Fluency = j.Language, j.Fluency
-	case Interests:
-		e.Title = j.Name
-	case References:
-		e.Title, text = j.Name, j.Reference
-	case Projects:
-		e.Title, e.Organisation, e.Type, text = j.Name, j.Entity, j.Type, j.Description
+	if k == Work {
+		j.Name = firstNonEmpty(j.Name, j.Company)
 	}
+	title, org, text, desc, startKey, endKey := schemaKeys(k, &j)
+	e.Title, e.Organisation, e.Description = *title, *org, *desc
 	for _, f := range []*string{&e.Title, &e.Organisation, &e.Location, &e.Description, &e.Area, &e.Score, &e.Level, &e.Fluency, &e.Type} {
 		*f = oneLine(*f)
 	}
-	e.Notes = rd.blocks(text)
-	values := map[string]string{"startDate": j.StartDate, "endDate": j.EndDate, "date": j.Date, "releaseDate": j.ReleaseDate}
+	e.Notes = rd.blocks(*text)
 	var err error
-	if e.Start, err = date(startKey, values[startKey]); err != nil {
+	if e.Start, err = date(startKey, *j.date(startKey)); err != nil {
 		return e, err
 	}
-	if startKey != "startDate" {
-		e.End = e.Start // a single date
-		return e, nil
+	if endKey == "" {
+		endKey, e.End = "endDate", e.Start // a single date, unless an end is given too
+		if strings.TrimSpace(j.EndDate) == "" {
+			return e, nil
+		}
 	}
-	e.End, err = date(endKey, values[endKey])
+	e.End, err = date(endKey, *j.date(endKey))
 	return e, err
 }
 

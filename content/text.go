@@ -139,6 +139,12 @@ func (w *textWriter) entry(e Entry) {
 	if l := joinNonEmpty(" · ", e.Organisation, e.Location, e.Dates()); l != "" {
 		w.para(l, "", "")
 	}
+	w.details(e)
+}
+
+// details writes what an entry has under its head and dates: its URL,
+// its fields, its notes and its highlights.
+func (w *textWriter) details(e Entry) {
 	if e.URL != "" {
 		w.para(e.URL, "", "")
 	}
@@ -168,17 +174,7 @@ func (w *textWriter) role(r Role, now time.Time) {
 		w.para(l, "", "")
 	}
 	w.para(r.DatesLine(now), "", "")
-	if r.URL != "" {
-		w.para(r.URL, "", "")
-	}
-	for _, f := range r.Facts() {
-		w.para(f.Label+": "+f.Value, "", "  ")
-	}
-	w.blocks(r.Notes)
-	if len(r.Highlights) > 0 {
-		w.gap()
-		w.items(r.Highlights, false, 0)
-	}
+	w.details(r)
 }
 
 func (w *textWriter) blocks(bs []Block) {

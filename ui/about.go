@@ -150,12 +150,7 @@ func (m Model) entryLines(s content.Section, w int) []string {
 			if d := e.Dates(); d != "" {
 				out = append(out, wrapRuns([]run{{text: d}}, w, "", withBase(st, st.Dim))...)
 			}
-			for _, f := range e.Facts() {
-				out = append(out, wrapRuns(runs(content.Text{{Text: f.Label + ": ", Emph: true}, {Text: f.Value}}, q), w, "", st)...)
-			}
-			if e.URL != "" {
-				out = append(out, wrapRuns(runs(content.Text{{Text: e.URL, URL: e.URL}}, q), w, "", withBase(st, st.Dim))...)
-			}
+			out = append(out, m.factLines(e, w)...)
 			out = append(out, m.blockLines(e.Notes, w)...)
 			if len(e.Highlights) > 0 {
 				out = append(out, m.itemLines(e.Highlights, w, 0)...)

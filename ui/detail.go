@@ -36,12 +36,7 @@ func (m Model) detailLines() []string {
 			dates += " · current"
 		}
 		out = append(out, wrapRuns([]run{{text: dates}}, w, "", withBase(st, st.Dim))...)
-		for _, f := range r.Facts() {
-			out = append(out, wrapRuns(runs(content.Text{{Text: f.Label + ": ", Emph: true}, {Text: f.Value}}, q), w, "", st)...)
-		}
-		if r.URL != "" {
-			out = append(out, wrapRuns(runs(content.Text{{Text: r.URL, URL: r.URL}}, q), w, "", withBase(st, st.Dim))...)
-		}
+		out = append(out, m.factLines(r, w)...)
 		out = append(out, m.blockLines(r.Notes, w)...)
 		if len(r.Highlights) > 0 {
 			out = append(out, "")
@@ -49,6 +44,19 @@ func (m Model) detailLines() []string {
 		}
 		return out
 	})
+}
+
+// factLines draws an entry's labelled fields and its URL.
+func (m Model) factLines(e content.Entry, w int) []string {
+	st, q := m.styles, m.search.query
+	var out []string
+	for _, f := range e.Facts() {
+		out = append(out, wrapRuns(runs(content.Text{{Text: f.Label + ": ", Emph: true}, {Text: f.Value}}, q), w, "", st)...)
+	}
+	if e.URL != "" {
+		out = append(out, wrapRuns(runs(content.Text{{Text: e.URL, URL: e.URL}}, q), w, "", withBase(st, st.Dim))...)
+	}
+	return out
 }
 
 // withBase is st with its plain text drawn in base instead.
