@@ -33,8 +33,8 @@ func (r *Resume) Markdown() []byte {
 		}
 		writeBlocksUnder(&b, s.Blocks, s.Level)
 		writeEntries(&b, s)
-		if s.Heading != "" && s.Level <= 2 {
-			level = max(2, s.Level)
+		if s.Heading != "" {
+			level = max(2, s.Level) // the roles after it are under it
 		}
 	}
 	for ; next < len(r.Roles); next++ {

@@ -42,6 +42,23 @@ func splitDates(s string) (head, dates string, found bool) {
 	return s, "", false
 }
 
+// leadingDates finds a date range at the start of s, set off by ":",
+// "|", a dash or a comma: "2012 – 2014: Intern, Initech".
+func leadingDates(s string) (dates, rest string, found bool) {
+	s = strings.TrimSpace(s)
+	for i := min(len(s), maxRangeLen); i > 0; i-- {
+		if !strings.ContainsRune(":|—–,", rune(s[i-1])) && !strings.HasPrefix(s[i-1:], "—") && !strings.HasPrefix(s[i-1:], "–") {
+			continue
+		}
+		head := strings.TrimRight(s[:i], ":|—–, ")
+		head = strings.TrimSuffix(strings.TrimSuffix(head, "—"), "–")
+		if _, _, err := ParseRange(head); err == nil && strings.TrimSpace(trimSeparators(s[i:])) != "" {
+			return head, trimSeparators(s[i:]), true
+		}
+	}
+	return "", s, false
+}
+
 // maxRangeLen is longer than any date range ("22 September 2013 – 30
 // September 2015" is 42 bytes) with room for emphasis and spaces.
 const maxRangeLen = 64

@@ -20,10 +20,10 @@ type parser struct {
 	lines []int
 	res   Resume
 
-	// sec is the index in res.Sections of the section being read, or -1;
-	// secLevel is its heading's level.
-	sec      int
-	secLevel int
+	// open are the indices in res.Sections of the sections being read,
+	// the innermost last: a part under Experience is inside it, and
+	// Experience is read again when the part ends.
+	open []int
 	// inEntry says that the blocks being read belong to the last entry:
 	// the last role when entryKind is Work, else the last entry of sec.
 	inEntry    bool
@@ -41,12 +41,28 @@ func (p *parser) warn(line int, format string, a ...any) {
 	p.res.notes = append(p.res.notes, Warning{Line: line, Msg: fmt.Sprintf(format, a...)})
 }
 
+// sec is the index of the section being read, or -1.
+func (p *parser) sec() int {
+	if len(p.open) == 0 {
+		return -1
+	}
+	return p.open[len(p.open)-1]
+}
+
+// secLevel is the level of the section being read's heading, or 0.
+func (p *parser) secLevel() int {
+	if i := p.sec(); i >= 0 {
+		return p.res.Sections[i].Level
+	}
+	return 0
+}
+
 // secKind is the kind of the section being read, Free when there is none.
 func (p *parser) secKind() Kind {
-	if p.sec < 0 {
+	if p.sec() < 0 {
 		return Free
 	}
-	return p.res.Sections[p.sec].Kind
+	return p.res.Sections[p.sec()].Kind
 }
 
 // entry is the entry being read, or nil.
@@ -57,7 +73,7 @@ func (p *parser) entry() *Entry {
 	case p.entryKind == Work:
 		return &p.res.Roles[len(p.res.Roles)-1]
 	}
-	es := p.res.Sections[p.sec].Entries
+	es := p.res.Sections[p.sec()].Entries
 	return &es[len(es)-1]
 }
 
@@ -75,20 +91,19 @@ func (p *parser) cur() *[]Block {
 	switch {
 	case p.inEntry:
 		return &p.entry().Notes
-	case p.sec >= 0:
-		if s := p.res.Sections[p.sec]; len(p.res.Roles) > s.AfterRoles {
+	case p.sec() >= 0:
+		if s := p.res.Sections[p.sec()]; len(p.res.Roles) > s.AfterRoles {
 			// Text after the section's roles stays after them: it goes
 			// into a section of its own, with no heading, where it comes.
 			p.res.Sections = append(p.res.Sections, Section{Level: s.Level, AfterRoles: len(p.res.Roles), Line: s.Line})
-			p.sec = len(p.res.Sections) - 1
+			p.open[len(p.open)-1] = len(p.res.Sections) - 1
 		}
-		return &p.res.Sections[p.sec].Blocks
+		return &p.res.Sections[p.sec()].Blocks
 	}
 	return &p.res.About.Blocks
 }
 
 func (p *parser) document(doc ast.Node) error {
-	p.sec = -1
 	first := true
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		h, isHeading := n.(*ast.Heading)
@@ -124,15 +139,15 @@ func (p *parser) heading(h *ast.Heading) (ast.Node, error) {
 	if p.inEntry && level <= p.entryLevel {
 		p.inEntry = false
 	}
-	if p.sec >= 0 && level <= p.secLevel {
-		p.sec = -1
+	for len(p.open) > 0 && level <= p.secLevel() {
+		p.open = p.open[:len(p.open)-1]
 	}
 	kind := sectionKind(text)
 	head, last, dated, err := p.entryHead(h, text)
 	if err != nil {
 		return nil, err
 	}
-	if kind != Free && !p.inEntry && p.sec < 0 {
+	if kind != Free && !p.inEntry && p.sec() < 0 {
 		if dated && p.orgOnly(last) {
 			p.warn(p.line(h), "%q is a section's name and is read as one, though the line under it has dates as a role's title does; write the role under a section heading", text)
 		}
@@ -147,28 +162,61 @@ func (p *parser) heading(h *ast.Heading) (ast.Node, error) {
 		return last, nil
 	}
 	switch k := p.secKind(); {
-	case p.sec >= 0 && !p.inEntry && k != Free && k != Work:
+	case p.sec() >= 0 && !p.inEntry && k != Free && k != Work:
 		// Under Education or Awards an entry needs no dates.
 		head.Line = p.line(h)
 		p.addEntry(head, level)
 		return last, nil
-	case p.sec >= 0 && !p.inEntry && k == Work:
+	case p.sec() >= 0 && !p.inEntry && k == Work && p.anyRolesUnder(h):
+		// "### Acme" over "**Senior Engineer** (2019 – Present)" lines: a
+		// part of its own, whose roles take its name.
+		p.openSection(Free, text, h)
+		return h, nil
+	case p.sec() >= 0 && !p.inEntry && k == Work:
 		p.warn(p.line(h), "%q is under a work section but has no dates a role needs, such as \"(Mar 2019 – Present)\"; it is shown as text", text)
 	}
-	if !p.inEntry && (level <= 2 || (p.sec >= 0 && len(p.res.Roles) > p.res.Sections[p.sec].AfterRoles)) {
+	if !p.inEntry && (level <= 2 || (p.sec() >= 0 && len(p.res.Roles) > p.res.Sections[p.sec()].AfterRoles)) {
 		// A part of its own; or a heading after a section's roles, which
 		// must stay after them.
-		secLevel := p.secLevel
 		p.openSection(Free, text, h)
-		if level > 2 {
-			p.secLevel = secLevel
-		}
 		return h, nil
 	}
 	add(p.cur(), Block{Kind: Heading, Level: level, Text: p.inline(h)})
 	p.fresh = false
 	return h, nil
 }
+
+// rolesUnder counts the dated entries written under h before the next
+// heading at its level: bold role lines ("**Senior Engineer** (2019 –
+// Present)"), organisation lines with dates, and deeper headings with
+// dates. Two or more bold lines make h an organisation's heading, not one
+// role's title ("### Acme" over its roles).
+func (p *parser) rolesUnder(h *ast.Heading) (lines, all int) {
+	for b := h.NextSibling(); b != nil; b = b.NextSibling() {
+		switch b := b.(type) {
+		case *ast.Heading:
+			if b.Level <= h.Level {
+				return lines, all
+			}
+			if _, _, found := splitDates(p.inline(b).Plain()); found {
+				all++
+			}
+		case *ast.Paragraph:
+			first := p.paraLines(b)[0]
+			if _, w, ok := roleLine(first, false); ok && w.dates != "" {
+				lines++
+				all++
+			} else if w, ok := orgLine(first); ok && w.dates != "" {
+				all++
+			}
+		}
+	}
+	return lines, all
+}
+
+func (p *parser) manyRolesUnder(h *ast.Heading) bool { lines, _ := p.rolesUnder(h); return lines >= 2 }
+
+func (p *parser) anyRolesUnder(h *ast.Heading) bool { _, all := p.rolesUnder(h); return all > 0 }
 
 // orgLike reports whether a plain line could be an organisation's name:
 // short, not a sentence, no dates, not a label.
@@ -243,7 +291,7 @@ func (p *parser) openSection(kind Kind, text string, h *ast.Heading) {
 		Heading: text, Level: h.Level, Kind: kind,
 		AfterRoles: len(p.res.Roles), Line: p.line(h),
 	})
-	p.sec, p.secLevel, p.inEntry = len(p.res.Sections)-1, h.Level, false
+	p.open, p.inEntry = append(p.open, len(p.res.Sections)-1), false
 }
 
 // addEntry starts e, of the kind the place it stands gives it.
@@ -252,16 +300,16 @@ func (p *parser) addEntry(e Entry, level int) {
 	if e.Kind == Work {
 		p.res.Roles = append(p.res.Roles, e)
 	} else {
-		s := &p.res.Sections[p.sec]
+		s := &p.res.Sections[p.sec()]
 		s.Entries = append(s.Entries, e)
 	}
 	p.inEntry, p.entryKind, p.entryLevel, p.fresh = true, e.Kind, level, true
 	if (e.Kind == Work || e.Kind == Volunteer) && e.Organisation == "" && e.Dated() {
-		if s := p.res.Sections; p.sec >= 0 && s[p.sec].Kind == Free && s[p.sec].Heading != "" && e.Kind == Work {
+		if s := p.res.Sections; p.sec() >= 0 && s[p.sec()].Kind == Free && s[p.sec()].Heading != "" && e.Kind == Work {
 			// Roles under an organisation's heading: "## Acme" then "###
 			// Staff SRE | 2021 – Present".
-			p.entry().Organisation = s[p.sec].Heading
-			p.warn(e.Line, "%q has no organisation of its own: read as %q, the heading above it", e.Title, s[p.sec].Heading)
+			p.entry().Organisation = s[p.sec()].Heading
+			p.warn(e.Line, "%q has no organisation of its own: read as %q, the heading above it", e.Title, s[p.sec()].Heading)
 			return
 		}
 		p.warn(e.Line, "%q has no organisation: write it under the title, such as \"**Acme** | Leeds\"", e.Title)
@@ -325,7 +373,14 @@ func (p *parser) readHead(h *ast.Heading, text string) (head Entry, last ast.Nod
 		}
 	}
 	next := h.NextSibling()
-	if title, dates, found := splitDates(text); found {
+	title, dates, found := splitDates(text)
+	if !found {
+		// "2012 – 2014: Intern, Initech": the dates first.
+		if d, rest, ok := leadingDates(text); ok {
+			title, dates, found = rest, d, true
+		}
+	}
+	if found {
 		if err := p.setDates(h, &head, dates); err != nil {
 			return head, nil, false, err
 		}
@@ -364,7 +419,7 @@ func (p *parser) readHead(h *ast.Heading, text string) (head Entry, last ast.Nod
 	if err := p.checkTypo(para, lines[0].Plain()); err != nil {
 		return head, nil, false, err
 	}
-	if w, ok := orgLine(lines[0]); ok {
+	if w, ok := orgLine(lines[0]); ok && !p.manyRolesUnder(h) {
 		head.Organisation, head.Location, head.URL = w.org, w.loc, w.url
 		rest := lines[1:]
 		if w.dates == "" && len(rest) > 0 && head.Organisation != "" {
@@ -509,13 +564,25 @@ func (p *parser) plainBlock(n ast.Node) (Block, bool) {
 }
 
 // rolesHere reports whether a bold line with dates starts an entry here:
-// under a section of roles, degrees or projects, or after a role.
+// under a section of roles, degrees or projects, in a part of one, or
+// after a role.
 func (p *parser) rolesHere() bool {
 	switch p.secKind() {
 	case Work, Volunteer, Education, Projects:
 		return true
 	case Free:
-		return p.inEntry && p.entryKind == Work
+		return (p.inEntry && p.entryKind == Work) || p.underWork()
+	}
+	return false
+}
+
+// underWork reports whether a section of roles encloses the one being
+// read: "### Acme" inside "## Experience".
+func (p *parser) underWork() bool {
+	for _, i := range p.open {
+		if p.res.Sections[i].Kind == Work {
+			return true
+		}
 	}
 	return false
 }
@@ -539,7 +606,7 @@ func (p *parser) paragraph(para *ast.Paragraph) error {
 				Heading: lines[0][0].Text, Level: 2, Kind: k,
 				AfterRoles: len(p.res.Roles), Line: p.line(para),
 			})
-			p.sec, p.secLevel = len(p.res.Sections)-1, 2
+			p.open = []int{len(p.res.Sections) - 1}
 			return nil
 		}
 	}
@@ -557,7 +624,7 @@ func (p *parser) paragraph(para *ast.Paragraph) error {
 			rest := lines[1:]
 			level := p.entryLevel
 			if !p.inEntry {
-				level = p.secLevel + 1
+				level = p.secLevel() + 1
 			}
 			p.addEntry(e, level)
 			if p.labelsOnly(rest) {
@@ -584,7 +651,7 @@ func (p *parser) paragraph(para *ast.Paragraph) error {
 			es = append(es, e)
 		}
 		if es != nil {
-			s := &p.res.Sections[p.sec]
+			s := &p.res.Sections[p.sec()]
 			s.Entries = append(s.Entries, es...)
 			return nil
 		}
@@ -620,7 +687,7 @@ func (p *parser) list(l *ast.List) {
 			e.Line = line
 			level := p.entryLevel
 			if !p.inEntry {
-				level = p.secLevel + 1
+				level = p.secLevel() + 1
 			}
 			p.addEntry(e, level)
 			p.fresh = false
@@ -641,7 +708,7 @@ func (p *parser) list(l *ast.List) {
 			if e, ok := listEntry(k, it.Text); ok {
 				e.Line = line
 				e.Keywords = append(e.Keywords, flatten(it.Items, nil)...)
-				s := &p.res.Sections[p.sec]
+				s := &p.res.Sections[p.sec()]
 				s.Entries = append(s.Entries, e)
 				continue
 			}
