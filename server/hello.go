@@ -19,6 +19,7 @@ import (
 
 	"github.com/resume-ssh/resume/server/inbox"
 	"github.com/resume-ssh/resume/ui"
+	"github.com/resume-ssh/resume/ui/note"
 )
 
 // errOwnerNeedsKey refuses the owner user any way in but a key.
@@ -130,7 +131,10 @@ const saveTimeout = 10 * time.Second
 
 // hello asks a visitor without a terminal for a note, line by line:
 // questions on stderr, answers on stdin, and "thanks — saved as #N" on
-// stdout once the note is committed.
+// stdout once the note is committed. Each answer is checked as it is
+// given, and a wrong one is asked for again; a second wrong answer in a
+// row, or the end of the input, ends it unsaved, with every answer typed
+// written back so that nothing is lost.
 //
 //	printf 'Ann Example\nann@example.com\nHi!\ny\n' | ssh -T HOST hello
 func (s *Server) hello(in io.Reader, out, errOut io.Writer, c caller) int {
@@ -138,34 +142,43 @@ func (s *Server) hello(in io.Reader, out, errOut io.Writer, c caller) int {
 		fmt.Fprintln(errOut, "hello asks its questions line by line: ssh -T HOST hello")
 		return 1
 	}
-	r := bufio.NewReader(io.LimitReader(in, 4*inbox.MaxMessage))
-	ask := func(question string) string {
-		fmt.Fprint(errOut, question)
-		line, _ := r.ReadString('\n')
-		return strings.TrimRight(line, "\r\n")
-	}
-	owner := s.doc().Person.Name
-	if owner == "" {
-		owner = "the owner"
-	}
-	n := inbox.Note{
-		Name:    ask("Your name: "),
-		Email:   ask("Your email: "),
-		Message: ask("A message (optional): "),
-	}
-	answer := strings.ToLower(strings.TrimSpace(ask("May " + owner + " contact you? (y/n): ")))
-	n.Contact = answer == "y" || answer == "yes"
-	if err := n.Check(); err != nil {
+	r := bufio.NewReader(io.LimitReader(in, 4*(note.MaxName+note.MaxEmail+note.MaxMessage)))
+	var n note.Note
+	var typed []string // every answer given, as it was asked
+	unsaved := func(why string) int {
 		s.metrics.notes.WithLabelValues("invalid").Inc()
-		fmt.Fprintln(errOut, "not saved: "+strings.ReplaceAll(err.Error(), "\n", "; "))
+		fmt.Fprintln(errOut, "not saved: "+why+". What you typed:")
+		for _, t := range typed {
+			fmt.Fprintln(errOut, "  "+t)
+		}
 		return 1
 	}
-	id, err := s.save(s.from(n, c.from))
+	for _, q := range note.Questions(s.doc().Person.Name) {
+		for try := 1; ; try++ {
+			fmt.Fprint(errOut, q.Prompt())
+			line, err := r.ReadString('\n')
+			line = strings.TrimRight(line, "\r\n")
+			if err != nil && line == "" {
+				return unsaved("the answers ended before the last question")
+			}
+			typed = append(typed, q.Prompt()+line)
+			problem := note.Check(q.Field, line)
+			if problem == "" {
+				n.Set(q.Field, line)
+				break
+			}
+			fmt.Fprintln(errOut, problem)
+			if try == 2 {
+				return unsaved(problem)
+			}
+		}
+	}
+	id, err := s.save(s.from(inbox.Note{Name: n.Name, Email: n.Email, Message: n.Message, Contact: n.Contact}, c.from))
 	if err != nil {
 		fmt.Fprintln(errOut, "not saved: "+err.Error())
 		return 1
 	}
-	fmt.Fprintf(out, "thanks — saved as #%d\n", id)
+	fmt.Fprintln(out, note.Saved(id))
 	return 0
 }
 
@@ -173,12 +186,7 @@ func (s *Server) hello(in io.Reader, out, errOut io.Writer, c caller) int {
 // addr: the same checks and the same storage as ssh HOST hello.
 func (s *Server) noteSaver(addr net.Addr) func(ui.Note) (int64, error) {
 	return func(n ui.Note) (int64, error) {
-		note := inbox.Note{Name: n.Name, Email: n.Email, Message: n.Message, Contact: n.Contact}
-		if err := note.Check(); err != nil {
-			s.metrics.notes.WithLabelValues("invalid").Inc()
-			return 0, err //nolint:wrapcheck // the visitor's own words
-		}
-		return s.save(s.from(note, addr))
+		return s.save(s.from(inbox.Note{Name: n.Name, Email: n.Email, Message: n.Message, Contact: n.Contact}, addr))
 	}
 }
 
@@ -195,8 +203,13 @@ func (s *Server) from(n inbox.Note, addr net.Addr) inbox.Note {
 	return n
 }
 
-// save stores n, and says in a visitor's words why it could not.
+// save checks and stores n, whichever way it came, and says in a
+// visitor's words why it could not.
 func (s *Server) save(n inbox.Note) (int64, error) {
+	if err := n.Check(); err != nil {
+		s.metrics.notes.WithLabelValues("invalid").Inc()
+		return 0, err //nolint:wrapcheck // the visitor's own words
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 	defer cancel()
 	start := time.Now()
@@ -209,12 +222,12 @@ func (s *Server) save(n inbox.Note) (int64, error) {
 		return id, nil
 	case errors.Is(err, inbox.ErrFull):
 		s.metrics.notes.WithLabelValues("full").Inc()
-		return 0, errors.New("the inbox is full")
+		return 0, note.ErrFull
 	case errors.Is(err, inbox.ErrTooMany):
 		s.metrics.notes.WithLabelValues("limited").Inc()
-		return 0, fmt.Errorf("%d notes in an hour is the most one place may send — please try again later", inbox.PerHour)
+		return 0, note.TooMany(inbox.PerHour)
 	}
 	s.metrics.notes.WithLabelValues("error").Inc()
 	s.log.Error("note not saved", "err", err)
-	return 0, errors.New("couldn't save — please try again in a minute")
+	return 0, note.ErrUnavailable
 }

@@ -79,9 +79,10 @@ func TestHelloWithoutATerminal(t *testing.T) {
 	if notes, _ := store.List(context.Background(), time.Time{}); len(notes) != 2 || notes[1].Email != "" || notes[1].Contact {
 		t.Errorf("a visitor who may not be contacted: %+v", notes[1])
 	}
-	// A bad answer: nothing saved, nothing acknowledged.
+	// Two bad answers in a row: nothing saved, nothing acknowledged, and
+	// what was typed written back.
 	out, errOut, status := ts.hello(t, "Cy\nnot an address\n\ny\n")
-	if status != 1 || out != "" || !strings.Contains(errOut, "not saved: email: not an email address") {
+	if want := "not saved: an address such as ann@example.com. What you typed:\n  Your name: Cy\n  Your email: not an address\n  Your email: \n"; status != 1 || out != "" || !strings.HasSuffix(errOut, want) {
 		t.Errorf("a bad email: %d %q %q", status, out, errOut)
 	}
 	// Storage down: the visitor is told to try again, and nothing is
@@ -260,5 +261,47 @@ func TestRetain(t *testing.T) {
 	<-done
 	if notes, _ := store.List(ctx, time.Time{}); len(notes) != 1 || notes[0].Name != "N2" {
 		t.Errorf("kept: %+v", notes)
+	}
+}
+
+// TestHelloAsksAgain: each answer is checked as it is given and asked for
+// again when it is wrong, as reader mode does; only a second wrong answer
+// in a row, or the end of the input, ends it, and then every answer typed
+// is written back so that nothing is lost.
+func TestHelloAsksAgain(t *testing.T) {
+	store, err := inbox.OpenSQLite(filepath.Join(t.TempDir(), "resume.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ts := startServer(t, Config{Inbox: store})
+
+	// A wrong email, put right at once: saved, the complaint said once.
+	out, errOut, status := ts.hello(t, "Bob\nnot-an-email\nbob@example.com\nhi\ny\n")
+	if status != 0 || out != "thanks — saved as #1\n" ||
+		errOut != "Your name: Your email: an address such as ann@example.com\nYour email: A message (optional): May the owner contact you? (y/n): " {
+		t.Errorf("a corrected email: %d %q %q", status, out, errOut)
+	}
+	if notes, _ := store.List(context.Background(), time.Time{}); len(notes) != 1 || notes[0].Email != "bob@example.com" || notes[0].Message != "hi" {
+		t.Errorf("stored: %+v", notes)
+	}
+	// The answers of the visitor: the email wrong, then its
+	// second try ("hi") wrong too. Everything typed comes back.
+	out, errOut, status = ts.hello(t, "Bob\nnot-an-email\nhi\ny\n")
+	if want := "What you typed:\n  Your name: Bob\n  Your email: not-an-email\n  Your email: hi\n"; status != 1 || out != "" || !strings.HasSuffix(errOut, want) {
+		t.Errorf("two wrong emails: %d %q %q", status, out, errOut)
+	}
+	// The consent question needs y or n: "sure" is asked again.
+	out, errOut, status = ts.hello(t, "Cy\ncy@example.com\n\nsure\nyes\n")
+	if status != 0 || out != "thanks — saved as #2\n" || !strings.Contains(errOut, "please answer y or n\nMay the owner contact you? (y/n): ") {
+		t.Errorf("an unclear consent: %d %q %q", status, out, errOut)
+	}
+	// The input ends early.
+	out, errOut, status = ts.hello(t, "Dee\n")
+	if want := "not saved: the answers ended before the last question. What you typed:\n  Your name: Dee\n"; status != 1 || out != "" || !strings.HasSuffix(errOut, want) {
+		t.Errorf("an early end: %d %q %q", status, out, errOut)
+	}
+	if notes, _ := store.List(context.Background(), time.Time{}); len(notes) != 2 {
+		t.Errorf("%d notes kept, want 2", len(notes))
 	}
 }

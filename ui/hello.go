@@ -3,7 +3,6 @@ package ui
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +12,8 @@ import (
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/resume-ssh/resume/ui/note"
 )
 
 // Note is what a visitor leaves with the hello form.
@@ -43,7 +44,8 @@ type hello struct {
 	lines                *prompts   // reader mode's questions, in place of the form
 	step                 int        // the question asked: one of the question* constants
 	name, email, message string
-	contact              bool
+	consent              string             // the answer to may the owner get in touch: y or n
+	contact              bool               // consent, read
 	answered             [numQuestions]bool // a question was answered with enter
 	fitError             bool               // the form was last sized with an error under it
 	status               string             // what happened to the last try
@@ -65,18 +67,31 @@ const (
 var formKeys = sync.OnceValue(huh.NewDefaultKeyMap)
 
 // questions are the form's questions, with the owner's name in them.
-func (m Model) questions() []question {
-	return questions(firstOf(m.doc.Person.Name, "the owner"))
-}
+func (m Model) questions() []note.Question { return note.Questions(m.doc.Person.Name) }
 
-// validator is huh's form of question q's check.
-func validator(q question) func(string) error {
+// validator is huh's form of question q's check; it changes nothing.
+func validator(q note.Question) func(string) error {
 	return func(s string) error {
-		if msg := q.check(&hello{}, s); msg != "" {
+		if msg := note.Check(q.Field, s); msg != "" {
 			return errors.New(msg)
 		}
 		return nil
 	}
+}
+
+// set keeps an answer to field f that note.Check has passed.
+func (h *hello) set(f note.Field, answer string) {
+	n := h.note()
+	n.Set(f, answer)
+	h.name, h.email, h.message, h.contact = n.Name, n.Email, n.Message, n.Contact
+	if f == note.Contact {
+		h.consent = n.Answer(note.Contact)
+	}
+}
+
+// note is the answers as a note.
+func (h *hello) note() note.Note {
+	return note.Note{Name: h.name, Email: h.email, Message: h.message, Contact: h.contact}
 }
 
 // answer is what the visitor gave for question q, as it is shown.
@@ -110,15 +125,18 @@ func (m Model) newForm() {
 	var field huh.Field
 	switch q := m.questions()[h.step]; h.step {
 	case questionName:
-		field = huh.NewInput().Key("name").Title(q.title).Value(&h.name).CharLimit(q.limit).Validate(validator(q))
+		field = huh.NewInput().Key("name").Title(q.Title).Value(&h.name).CharLimit(q.Limit).Validate(validator(q))
 	case questionEmail:
-		field = huh.NewInput().Key("email").Title(q.title).Value(&h.email).CharLimit(q.limit).Validate(validator(q))
+		field = huh.NewInput().Key("email").Title(q.Title).Value(&h.email).CharLimit(q.Limit).Validate(validator(q))
 	case questionMessage:
 		// An Input, not a Text: bubbles' textarea reserves 240 KB for 10,000
 		// lines, twice, where a note has at most 1,000 characters.
-		field = huh.NewInput().Key("message").Title(q.title).Value(&h.message).CharLimit(q.limit)
+		field = huh.NewInput().Key("message").Title(q.Title).Value(&h.message).CharLimit(q.Limit)
 	default:
-		field = huh.NewConfirm().Key("contact").Title(q.title).Value(&h.contact)
+		// Typed, not a choice of two buttons: huh's Yes/No look the same
+		// without colour, and its default let an enter store "no" unasked.
+		// The answer must be y or n, and it shows as a letter.
+		field = huh.NewInput().Key("contact").Title(q.Title + q.Hint).Value(&h.consent).CharLimit(q.Limit).Validate(validator(q))
 	}
 	h.group = huh.NewGroup(field)
 	h.form = huh.NewForm(h.group).WithKeyMap(formKeys()).WithAccessible(false).WithShowHelp(false)
@@ -175,19 +193,14 @@ func (m Model) answerRows() int {
 // questionRows is the height of the question on screen: an input's
 // title and its line, or the confirmation's title, a blank line and its
 // buttons.
-func (m Model) questionRows() int {
-	if m.hello.step == questionContact {
-		return 3
-	}
-	return 2
-}
+func (m Model) questionRows() int { return 2 }
 
 // formNeed is the height kept for the form: the question, and under an
 // input a blank line and the reason its answer is wrong, so that the
 // answers around it stay put when a reason comes and goes.
 func (m Model) formNeed() int {
 	if m.hello.step == questionContact {
-		return m.questionRows()
+		return m.questionRows() // its reason is one short line, seldom shown: answers first
 	}
 	return m.questionRows() + 2
 }
@@ -211,7 +224,7 @@ func (m Model) clickAnswer(y int) tea.Cmd {
 		return nil
 	}
 	for q, question := range m.questions() {
-		if q != m.hello.step && m.hello.answered[q] && strings.HasPrefix(strings.TrimSpace(rows[y]), "✓ "+question.title) {
+		if q != m.hello.step && m.hello.answered[q] && strings.HasPrefix(strings.TrimSpace(rows[y]), "✓ "+question.Title) {
 			return m.ask(q)
 		}
 	}
@@ -266,6 +279,13 @@ func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
 		case "tab": // each form has one field, whose tab would do nothing
 			return m.updateHello(tea.KeyPressMsg{Code: tea.KeyEnter})
 		}
+		if k := strings.ToLower(msg.Text); h.step == questionContact && (k == "y" || k == "n") {
+			// One key answers, as huh's confirm did: the letter is shown
+			// in the field and taken.
+			h.consent = k
+			m.ask(questionContact)
+			return m.updateHello(tea.KeyPressMsg{Code: tea.KeyEnter})
+		}
 	}
 	f, cmd := h.form.Update(msg)
 	if form, ok := f.(*huh.Form); ok {
@@ -278,6 +298,9 @@ func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
 		return m, cmd
 	}
 	h.answered[h.step] = true
+	if h.step == questionContact {
+		h.set(note.Contact, h.consent)
+	}
 	if q := m.nextQuestion(); q < numQuestions {
 		return m, m.ask(q)
 	}
@@ -301,7 +324,7 @@ func (m Model) nextQuestion() int {
 	h := m.hello
 	qs := m.questions()
 	for _, q := range [...]int{questionName, questionEmail} {
-		if qs[q].check(&hello{}, h.answer(q)) != "" {
+		if note.Check(qs[q].Field, h.answer(q)) != "" {
 			return q
 		}
 	}
@@ -324,7 +347,7 @@ func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 		h.status = "Not saved: " + msg.err.Error()
 		return m, m.ask(questionContact)
 	}
-	h.status, h.saved = fmt.Sprintf("thanks — saved as #%d", msg.id), true
+	h.status, h.saved = note.Saved(msg.id), true
 	h.release()
 	return m, nil
 }
@@ -342,7 +365,7 @@ func (m Model) helloLines() []string {
 	}
 	shown, qs := m.answerRows() > 0, m.questions()
 	answer := func(q int) string {
-		line := "✓ " + qs[q].title + "  " + printable(h.answer(q))
+		line := "✓ " + qs[q].Title + "  " + printable(h.answer(q))
 		return "  " + truncate(st.Dim.Render(line), m.formWidth())
 	}
 	if shown {

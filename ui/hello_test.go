@@ -199,7 +199,7 @@ func TestHelloFormSmallAndMouse(t *testing.T) {
 		{"name", "┃ >", "Bo"},
 		{"email", "┃ >", "bo@example.com"},
 		{"message", "┃ >", "Hi"},
-		{"contact", "Yes", ""},
+		{"contact", "┃ May the owner contact you? (y/n)", ""},
 	} {
 		d.waitField(f.key)
 		s := d.screenInLoop()
@@ -295,5 +295,60 @@ func TestHelloFormIsLetGo(t *testing.T) {
 	d.waitScreen("thanks — saved as #1")
 	if held() {
 		t.Error("the form is held after the thanks")
+	}
+}
+
+// TestConsentIsAskedAndShown: "May the owner contact you?" needs a y or
+// an n: enter alone is refused, not taken for "no", and the answer shows
+// as a letter on a screen without colour, as NO_COLOR gives.
+func TestConsentIsAskedAndShown(t *testing.T) {
+	var mu sync.Mutex
+	var got []Note
+	fail := true
+	save := func(n Note) (int64, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, n)
+		if fail {
+			return 0, errors.New("the inbox is full")
+		}
+		return 3, nil
+	}
+	d := startDoc(t, content.Default(), 100, 30, WithNotes(save))
+	d.keys("h")
+	d.waitField("name")
+	d.typeText("Bo")
+	d.keys("enter")
+	d.waitField("email")
+	d.typeText("bo@example.com")
+	d.keys("enter")
+	d.waitField("message")
+	d.keys("enter")
+	d.waitField("contact")
+	d.keys("enter") // no answer yet
+	d.waitScreen("please answer y or n")
+	mu.Lock()
+	if len(got) != 0 {
+		t.Errorf("an unanswered consent was saved: %+v", got)
+	}
+	mu.Unlock()
+	d.keys("n")
+	s := d.waitScreen("Not saved: the inbox is full")
+	// The question is asked again with the answer given, as text.
+	if !strings.Contains(s, "┃ > n") {
+		t.Errorf("the answer is not shown without colour:\n%s", s)
+	}
+	mu.Lock()
+	if len(got) != 1 || got[0].Contact {
+		t.Errorf("n was not taken for no: %+v", got)
+	}
+	fail = false
+	mu.Unlock()
+	d.keys("y")
+	d.waitScreen("thanks — saved as #3")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || !got[1].Contact || got[1].Email != "bo@example.com" {
+		t.Errorf("y was not taken for yes: %+v", got)
 	}
 }

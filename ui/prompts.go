@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"strconv"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/resume-ssh/resume/ui/note"
 )
 
 // prompts is the hello form in reader mode: the same four questions asked
@@ -20,61 +20,6 @@ type prompts struct {
 	step   int      // the question being asked; len(questions) when done
 	typed  string   // the answer being typed
 	saving bool
-}
-
-// question is one of the form's questions, which the form and reader
-// mode both ask.
-type question struct {
-	title string                          // as the form shows it
-	hint  string                          // what reader mode adds to the title
-	limit int                             // runes
-	check func(h *hello, s string) string // what is wrong with s, or ""; keeps it when right
-}
-
-// prompt is how reader mode asks q.
-func (q question) prompt() string { return q.title + q.hint + ": " }
-
-func questions(owner string) []question {
-	return []question{
-		{"Your name", "", 100, func(h *hello, s string) string {
-			if strings.TrimSpace(s) == "" {
-				return "please give a name"
-			}
-			h.name = s
-			return ""
-		}},
-		{"Your email", "", 254, func(h *hello, s string) string {
-			if msg := emailProblem(s); msg != "" {
-				return msg
-			}
-			h.email = s
-			return ""
-		}},
-		{"A message (optional)", "", 1000, func(h *hello, s string) string {
-			h.message = s
-			return ""
-		}},
-		{"May " + owner + " contact you?", " (y/n)", 10, func(h *hello, s string) string {
-			switch strings.ToLower(strings.TrimSpace(s)) {
-			case "y", "yes":
-				h.contact = true
-			case "n", "no":
-				h.contact = false
-			default:
-				return "please answer y or n"
-			}
-			return ""
-		}},
-	}
-}
-
-// emailProblem is the form's quick check of an address; the server checks
-// it in full.
-func emailProblem(s string) string {
-	if at := strings.Index(s, "@"); at < 1 || at == len(s)-1 || strings.ContainsAny(s, " <>") {
-		return "an address such as ann@example.com"
-	}
-	return ""
 }
 
 // promptsOpen reports whether reader mode's questions are on screen.
@@ -106,7 +51,7 @@ func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 			p.said = append(p.said, "Not saved: "+msg.err.Error(), "Press enter to try again, or esc to leave.")
 			return m, nil
 		}
-		h.status, h.saved = "thanks — saved as #"+strconv.FormatInt(msg.id, 10), true
+		h.status, h.saved = note.Saved(msg.id), true
 		p.said = append(p.said, h.status, "Press esc to go back to the résumé.")
 		return m, nil
 	case tea.KeyPressMsg:
@@ -122,12 +67,13 @@ func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 			}
 		case msg.String() == "enter":
 			q := qs[p.step]
-			p.said = append(p.said, q.prompt()+p.typed)
-			if problem := q.check(h, p.typed); problem != "" {
+			p.said = append(p.said, q.Prompt()+p.typed)
+			if problem := note.Check(q.Field, p.typed); problem != "" {
 				p.said = append(p.said, problem)
 				p.typed = ""
 				return m, nil
 			}
+			h.set(q.Field, p.typed)
 			p.step, p.typed = p.step+1, ""
 			if p.step == len(qs) {
 				return m, m.savePrompts()
@@ -136,7 +82,7 @@ func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 			if _, n := utf8.DecodeLastRuneInString(p.typed); n > 0 {
 				p.typed = p.typed[:len(p.typed)-n]
 			}
-		case msg.Text != "" && utf8.RuneCountInString(p.typed+msg.Text) <= qs[p.step].limit:
+		case msg.Text != "" && utf8.RuneCountInString(p.typed+msg.Text) <= qs[p.step].Limit:
 			for _, r := range msg.Text {
 				if !unicode.IsPrint(r) {
 					return m, nil
@@ -170,7 +116,7 @@ func (m Model) promptLines() (lines []string, cursor bool) {
 	qs := m.questions()
 	lines = append([]string{"Say hello: four questions, each answered with enter; esc leaves.", ""}, p.said...)
 	if p.step < len(qs) && !p.saving && !h.saved {
-		return append(lines, qs[p.step].prompt()+p.typed), true
+		return append(lines, qs[p.step].Prompt()+p.typed), true
 	}
 	return lines, false
 }

@@ -6,10 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/resume-ssh/resume/ui/note"
 )
 
 // Note is what a visitor left.
@@ -29,34 +29,23 @@ type Note struct {
 	Unlimited bool `json:"-"`
 }
 
-// The limits of a note's fields.
+// The limits of a note's fields: note's, the one definition of a note.
 const (
-	MaxName    = 100
-	MaxMessage = 1000
+	MaxName    = note.MaxName
+	MaxMessage = note.MaxMessage
 )
 
 // Check says what is wrong with a note a visitor filled in, field by
-// field, as a visitor can read it; nil when nothing is. It also drops the
-// email of a visitor who may not be contacted.
+// field, as a visitor can read it (note.Note.Check); nil when nothing is.
+// It trims each field, and drops the email of a visitor who may not be
+// contacted.
 func (n *Note) Check() error {
-	n.Name, n.Email, n.Message = strings.TrimSpace(n.Name), strings.TrimSpace(n.Email), strings.TrimSpace(n.Message)
-	var errs []error
-	switch {
-	case n.Name == "":
-		errs = append(errs, errors.New("name: please give a name"))
-	case utf8.RuneCountInString(n.Name) > MaxName:
-		errs = append(errs, fmt.Errorf("name: at most %d characters", MaxName))
-	}
-	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email {
-		errs = append(errs, errors.New("email: not an email address, such as ann@example.com"))
-	}
-	if utf8.RuneCountInString(n.Message) > MaxMessage {
-		errs = append(errs, fmt.Errorf("message: at most %d characters", MaxMessage))
-	}
+	v := note.Note{Name: strings.TrimSpace(n.Name), Email: strings.TrimSpace(n.Email), Message: strings.TrimSpace(n.Message), Contact: n.Contact}
+	n.Name, n.Email, n.Message = v.Name, v.Email, v.Message
 	if !n.Contact {
 		n.Email = ""
 	}
-	return errors.Join(errs...)
+	return v.Check() //nolint:wrapcheck // the visitor's own words
 }
 
 // The limits a Store keeps.
