@@ -35,8 +35,19 @@ func plain(name string) bool {
 	return false
 }
 
-// helpText is commandHelp, without the hello line when there is no inbox.
-func helpText(hello bool) string {
+// ownerHelp is what `ssh OWNER@HOST help` adds: the owner's commands.
+const ownerHelp = `
+The owner's commands (ssh OWNER@HOST COMMAND, with a key in --owner-keys):
+  inbox [--format table|csv|json|vcard]  the notes visitors left
+  inbox delete N                         delete note N
+`
+
+// helpText is commandHelp, without the hello line when there is no
+// inbox, and with the owner's commands for the owner when there is one.
+func helpText(hello, owner bool) string {
+	if hello && owner {
+		return commandHelp + ownerHelp
+	}
 	if hello {
 		return commandHelp
 	}
@@ -113,7 +124,7 @@ func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, c c
 	case "hello":
 		return s.hello(in, out, errOut, c)
 	case "help":
-		_, _ = io.WriteString(out, helpText(hello))
+		_, _ = io.WriteString(out, helpText(hello, c.owner))
 	case "version":
 		_, _ = io.WriteString(out, "resume "+s.cfg.Version+"\n")
 	}

@@ -98,6 +98,13 @@ func TestOwnerReadsTheInbox(t *testing.T) {
 			t.Errorf("owner with %s: %v", name, err)
 		}
 	}
+	// The owner's help lists the owner's commands; a visitor's does not.
+	if out, _, _, _ := ts.runAs(t, "owner", []gossh.AuthMethod{gossh.PublicKeys(owner)}, "help"); !strings.Contains(out, "  inbox [--format table|csv|json|vcard]") || !strings.Contains(out, "  inbox delete N") {
+		t.Errorf("the owner's help lacks inbox:\n%s", out)
+	}
+	if out, _, _, _ := ts.runAs(t, "visitor", nil, "help"); strings.Contains(out, "inbox") {
+		t.Errorf("a visitor's help names the inbox:\n%s", out)
+	}
 	// A visitor: nothing changes, and there is no inbox command.
 	if _, errOut, status, err := ts.runAs(t, "visitor", nil, "inbox"); err != nil || status != 1 || !strings.Contains(errOut, `unknown command "inbox"`) {
 		t.Errorf("a visitor's inbox: %v %d %q", err, status, errOut)

@@ -263,7 +263,7 @@ func TestCommandsEqualExports(t *testing.T) {
 		{"text --width=120", doc.Text(120, now)},
 		{"", doc.Text(80, now)}, // no PTY, no command
 		{"version", "resume 1.2.3\n"},
-		{"help", helpText(false)}, // no inbox here
+		{"help", helpText(false, false)}, // no inbox here
 	} {
 		out, errOut, status := ts.run(t, tc.cmd)
 		if out != tc.want || status != 0 || errOut != "" {

@@ -3,6 +3,10 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/resume-ssh/resume/content"
 )
 
 // TestAboutShowsEveryKind: the about page shows each of JSON Resume's
@@ -34,5 +38,56 @@ func TestAboutShowsEveryKind(t *testing.T) {
 	// repeated here with nothing under it.
 	if strings.Contains(screen, "\nExperience\n") {
 		t.Errorf("the about page shows the heading over the roles:\n%s", screen)
+	}
+}
+
+// TestFooterOffersTheCardAndANote: a window with room shows c and h in
+// the footer, so that a visitor learns of them without "?"; a narrow one
+// keeps its most useful keys and the way to quit.
+func TestFooterOffersTheCardAndANote(t *testing.T) {
+	doc := mustParse(t, "../content/testdata/json/full.json")
+	save := WithNotes(func(Note) (int64, error) { return 1, nil })
+	footer := func(w int, opts ...Option) string {
+		lines := strings.Split(screenOf(drive(New(doc, append([]Option{WithClock(clock)}, opts...)...), w, 30)), "\n")
+		return lines[len(lines)-1]
+	}
+	if f := footer(200, save); !strings.Contains(f, "c card") || !strings.Contains(f, "h say hello") || !strings.Contains(f, "q quit") {
+		t.Errorf("a wide footer lacks the card or a note:\n%s", f)
+	}
+	if f := footer(200); strings.Contains(f, "say hello") {
+		t.Errorf("a server without an inbox offers a note:\n%s", f)
+	}
+	if f := footer(60, save); !strings.Contains(f, "q quit") || strings.Contains(f, "say hello") || len([]rune(f)) > 60 {
+		t.Errorf("a narrow footer:\n%s", f)
+	}
+}
+
+// TestReaderQuitsAfterThanks: on reader mode's thanks screen, q quits as
+// it does everywhere; it is not an answer being typed.
+func TestReaderQuitsAfterThanks(t *testing.T) {
+	m := drive(New(content.Default(), WithClock(clock), WithNotes(func(Note) (int64, error) { return 4, nil })), 80, 24, "r", "h")
+	step := func(msg tea.Msg) tea.Cmd {
+		next, cmd := m.Update(msg)
+		m = next.(Model)
+		return cmd
+	}
+	var cmd tea.Cmd
+	for _, answer := range []string{"Ann", "ann@example.com", "", "y"} {
+		for _, r := range answer {
+			step(press(string(r)))
+		}
+		cmd = step(press("enter"))
+	}
+	if cmd == nil {
+		t.Fatal("the last answer did not save")
+	}
+	step(cmd())
+	if !strings.Contains(screenOf(m), "thanks — saved as #4") {
+		t.Fatalf("no thanks:\n%s", screenOf(m))
+	}
+	if quit := step(press("q")); quit == nil {
+		t.Fatal("q does nothing on the thanks screen")
+	} else if _, ok := quit().(tea.QuitMsg); !ok {
+		t.Fatal("q on the thanks screen does not quit")
 	}
 }

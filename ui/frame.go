@@ -251,7 +251,16 @@ func (m Model) footerKeys() []key.Binding {
 	case (m.wide() && m.focus == focusDetail) || (!m.wide() && m.detailOpen):
 		return []key.Binding{help("↑/↓", "scroll"), back, help("tab", "list"), k.Help}
 	}
-	return k.ShortHelp()
+	// The card and a note last, where a wide window has room for them:
+	// the footer gives way from its end.
+	keys := k.ShortHelp()
+	if k.Card.Enabled() {
+		keys = append(keys, help("c", "card"))
+	}
+	if k.Hello.Enabled() {
+		keys = append(keys, help("h", "say hello"))
+	}
+	return keys
 }
 
 func plural(n int, one, many string) string {

@@ -59,6 +59,8 @@ func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 		case msg.String() == "esc":
 			m.page, h.lines = pageRoles, nil // the answers stay for next time
 			return m, nil
+		case h.saved && match(msg, m.keys.Quit) && !m.demo.on:
+			return m, tea.Quit // nothing is being typed: q quits, as everywhere
 		case p.saving || h.saved:
 			return m, nil
 		case p.step == len(qs): // not saved: enter tries again

@@ -21,7 +21,7 @@ func newExport(e *env) *cobra.Command {
 			if width < content.MinWidth || width > content.MaxWidth {
 				return errUsage{fmt.Errorf("--width must be between %d and %d", content.MinWidth, content.MaxWidth)}
 			}
-			d, err := loadDoc(doc, e.stderr)
+			d, err := loadDoc(doc, e.stderr, nil)
 			if err != nil {
 				return err
 			}

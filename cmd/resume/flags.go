@@ -27,7 +27,10 @@ import (
 // loadDoc reads the résumé at path (the embedded one when ""), JSON
 // Resume or Markdown, and writes what looks like a mistake in it to
 // stderr.
-func loadDoc(path string, stderr io.Writer) (*content.Resume, error) {
+//
+// What it read, and its warnings, go to logger when there is one (serve
+// logs in the operator's format), else as plain lines to stderr.
+func loadDoc(path string, stderr io.Writer, logger *log.Logger) (*content.Resume, error) {
 	if path == "" {
 		return content.Default(), nil
 	}
@@ -38,6 +41,13 @@ func loadDoc(path string, stderr io.Writer) (*content.Resume, error) {
 	doc, err := content.ParseAny(path, src)
 	if err != nil {
 		return nil, errUsage{err}
+	}
+	if logger != nil {
+		logger.Info("résumé read", "summary", doc.Summary(time.Now()))
+		for _, w := range doc.Warnings(time.Now()) {
+			logger.Warn("résumé", "warning", w)
+		}
+		return doc, nil
 	}
 	fmt.Fprintln(stderr, "resume:", doc.Summary(time.Now()))
 	for _, w := range doc.Warnings(time.Now()) {

@@ -35,6 +35,12 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
+// errLogged marks an error that was logged already, in the operator's
+// format: it is not printed again, and keeps its exit status.
+type errLogged struct{ error }
+
+func (e errLogged) Unwrap() error { return e.error }
+
 // errUsage marks an error that exits with status 2.
 type errUsage struct{ error }
 
@@ -52,7 +58,11 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	err := fang.Execute(context.Background(), root,
 		fang.WithVersion(buildVersion()),
 		// One plain line, for people and for scripts and journals alike.
-		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) { fmt.Fprintln(w, "resume:", err) }),
+		fang.WithErrorHandler(func(w io.Writer, _ fang.Styles, err error) {
+			if !errors.As(err, new(errLogged)) {
+				fmt.Fprintln(w, "resume:", err)
+			}
+		}),
 	)
 	var usage errUsage
 	switch {

@@ -506,3 +506,41 @@ func TestMigrateCopiesAnInbox(t *testing.T) {
 		t.Errorf("--from alone: exit %d", code)
 	}
 }
+
+// TestJSONLogsAreJSON: with --log-format json every line serve writes is
+// JSON, what it read of the résumé and why it stopped among them, so that
+// the deploy guide's jq filter reads a whole journal.
+func TestJSONLogsAreJSON(t *testing.T) {
+	dir := t.TempDir()
+	cv := filepath.Join(dir, "cv.md")
+	if err := os.WriteFile(cv, []byte("# Ann\n\n## SRE\n#### Acme (2019 - 2031)\n\n- x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{
+			"a résumé with a warning, then a port it cannot have",
+			[]string{"--resume", cv, "--listen", "256.0.0.1:22"},
+			[]string{`"msg":"résumé read"`, `"warning":"` + cv + `:3: \"SRE\" ends in the future`, `"msg":"stopped"`},
+		},
+		{"a résumé it cannot read", []string{"--resume", filepath.Join(dir, "missing.md")}, []string{`"msg":"stopped"`, "read résumé"}},
+	} {
+		_, errOut, code := runCLI(t, map[string]string{"HOME": dir}, append([]string{"serve", "--log-format", "json", "--data-dir", dir}, tc.args...)...)
+		if code == 0 {
+			t.Errorf("%s: exit 0", tc.name)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(errOut), "\n") {
+			if !json.Valid([]byte(line)) {
+				t.Errorf("%s: a line that is not JSON: %q", tc.name, line)
+			}
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%s: lacks %s:\n%s", tc.name, w, errOut)
+			}
+		}
+	}
+}

@@ -107,7 +107,7 @@ func (o *serveOptions) check() error {
 	return nil
 }
 
-func (o *serveOptions) run(e *env) error {
+func (o *serveOptions) run(e *env) (err error) {
 	if err := o.check(); err != nil {
 		return err
 	}
@@ -115,7 +115,17 @@ func (o *serveOptions) run(e *env) error {
 	if err != nil {
 		return err
 	}
-	doc, err := loadDoc(o.doc, e.stderr)
+	if o.logFormat != "text" {
+		// Every line in a machine's format is in that format, the reason
+		// serve stopped too: it is logged here, and not said again.
+		defer func() {
+			if err != nil {
+				logger.Error("stopped", "err", err)
+				err = errLogged{err}
+			}
+		}()
+	}
+	doc, err := loadDoc(o.doc, e.stderr, logger)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ func newView(e *env) *cobra.Command {
 		Short: "Show the résumé browser in this terminal",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := loadDoc(doc, e.stderr)
+			d, err := loadDoc(doc, e.stderr, nil)
 			if err != nil {
 				return err
 			}
