@@ -93,3 +93,40 @@ func TestBuildsForArm64(t *testing.T) {
 		t.Fatalf("GOARCH=arm64 go build: %v\n%s", err, out)
 	}
 }
+
+// TestReadmeFollowedOnPaper: the guide's steps work one after another as
+// written: the administrator's port is not put under the résumé's host
+// name (step 3's ssh would reach sshd), the old port-22 key is forgotten
+// before the first visit, the inbox is read on the server, and the
+// owner's key is given to a service that cannot read /home.
+func TestReadmeFollowedOnPaper(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	if regexp.MustCompile(`(?m)^Host resume\.example\.com\s*\n(\s+.*\n)*?\s+Port 2222`).MatchString(doc) {
+		t.Error("the guide puts Port 2222 under resume.example.com, so ssh resume.example.com reaches sshd")
+	}
+	keygen, visit := strings.Index(doc, "ssh-keygen -R resume.example.com"), strings.Index(doc, "\nssh resume.example.com ")
+	if keygen < 0 || visit < 0 || keygen > visit {
+		t.Errorf("the old host key is not forgotten before the first visit (ssh-keygen -R at %d, ssh at %d)", keygen, visit)
+	}
+	for _, want := range []string{
+		"sudo resume inbox --data-dir /var/lib/resume",
+		"sudo install -D -m 0644 /tmp/id_ed25519.pub /etc/resume/owner_keys",
+		"Environment=RESUME_OWNER_KEYS=/etc/resume/owner_keys",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("deploy/README.md lacks %q", want)
+		}
+	}
+	for _, block := range shellBlocks(t) {
+		if strings.Contains(block, "--owner-keys ~/") || strings.Contains(block, "RESUME_OWNER_KEYS=/home") {
+			t.Errorf("an owner's key under /home, which ProtectHome=yes hides:\n%s", block)
+		}
+		if strings.Contains(block, "resume hostkey --data-dir /tmp") || strings.Contains(block, "resume hostkey --data-dir ./") {
+			t.Errorf("a key for a new setup without --create, which now makes nothing:\n%s", block)
+		}
+	}
+}

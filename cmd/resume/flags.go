@@ -59,9 +59,9 @@ func loadDoc(path string, stderr io.Writer, logger *log.Logger) (*content.Resume
 // keyFlags are where the host key comes from.
 type keyFlags struct{ dataDir, hostKey *string }
 
-func addKeyFlags(fs *pflag.FlagSet, getenv func(string) string) keyFlags {
+func addKeyFlags(fs *pflag.FlagSet, dataDir string) keyFlags {
 	return keyFlags{
-		dataDir: fs.String("data-dir", defaultDataDir(getenv), "directory for the host key"),
+		dataDir: fs.String("data-dir", dataDir, "directory for the host key"),
 		hostKey: fs.String("host-key", "", "host key file, or the PEM itself; default DATA-DIR/"+server.HostKeyFile),
 	}
 }
@@ -81,10 +81,38 @@ func defaultDataDir(getenv func(string) string) string {
 	return filepath.Join(".local", "state", "resume")
 }
 
+// unitDir is where the systemd unit keeps its data (its StateDirectory).
+const unitDir = "/var/lib/resume"
+
+// ownerDataDir is the default data directory of the owner's commands
+// (hostkey, inbox), which read what a server keeps: a running unit's
+// (STATE_DIRECTORY, or /var/lib/resume when it can be read), else the
+// same default as serve's.
+func ownerDataDir(getenv func(string) string) string {
+	if getenv("STATE_DIRECTORY") == "" {
+		if f, err := os.Open(unitDir); err == nil {
+			_ = f.Close()
+			return unitDir
+		}
+	}
+	return defaultDataDir(getenv)
+}
+
+// nothingThere is the error of an owner's command pointed at a directory
+// where no server keeps anything: where it looked, and where to look.
+func nothingThere(what, dir, create string) error {
+	msg := fmt.Sprintf("no %s in %s, where no server has run; the systemd unit keeps its data in %s (--data-dir %s)", what, dir, unitDir, unitDir)
+	if create != "" {
+		msg += "; " + create
+	}
+	return errors.New(msg)
+}
+
 // load finds the host key: --host-key (or RESUME_HOST_KEY) as a path or
-// as the PEM itself, else the data directory's key, created on first
-// start. created is the new key's path when this start made it.
-func (k keyFlags) load() (key gossh.Signer, created string, err error) {
+// as the PEM itself, else the data directory's key, created when create
+// is set (serve's first start, hostkey --create) and an error otherwise.
+// created is the new key's path when this call made it.
+func (k keyFlags) load(create bool) (key gossh.Signer, created string, err error) {
 	if *k.hostKey != "" {
 		if strings.Contains(*k.hostKey, "PRIVATE KEY-----") {
 			key, err = server.ParseHostKey([]byte(*k.hostKey))
@@ -95,6 +123,9 @@ func (k keyFlags) load() (key gossh.Signer, created string, err error) {
 	}
 	path := filepath.Join(*k.dataDir, server.HostKeyFile)
 	_, statErr := os.Stat(path)
+	if !create && errors.Is(statErr, fs.ErrNotExist) {
+		return nil, "", nothingThere("host key", *k.dataDir, "resume hostkey --create makes one for a new setup")
+	}
 	if key, err = server.LoadOrCreateHostKey(*k.dataDir); err == nil && errors.Is(statErr, fs.ErrNotExist) {
 		created = path
 	}

@@ -174,6 +174,17 @@ func copyInbox(e *env, from, to, dataDir string) error {
 	return nil
 }
 
+// sqlitePath is the file of a SQLite inbox, as openInbox finds it.
+func sqlitePath(database, dataDir string) (string, bool) {
+	switch {
+	case database == "":
+		return filepath.Join(dataDir, inboxFile), true
+	case strings.HasPrefix(database, "sqlite://"):
+		return strings.TrimPrefix(database, "sqlite://"), true
+	}
+	return "", false
+}
+
 func newInbox(e *env) *cobra.Command {
 	var format, since, database, dataDir string
 	cmd := &cobra.Command{
@@ -187,6 +198,12 @@ func newInbox(e *env) *cobra.Command {
 				var err error
 				if from, err = time.ParseInLocation("2006-01-02", since, time.Local); err != nil {
 					return errUsage{fmt.Errorf("--since: want a date such as 2026-11-30, not %q", since)}
+				}
+			}
+			// An inbox is listed, never made: a wrong directory is said.
+			if path, ok := sqlitePath(database, dataDir); ok {
+				if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+					return nothingThere("inbox", filepath.Dir(path), "")
 				}
 			}
 			store, err := openInbox(database, dataDir)
@@ -214,7 +231,7 @@ func newInbox(e *env) *cobra.Command {
 	fs.StringVar(&format, "format", "table", "table, csv, json, or vcard (the visitors who may be contacted, for an address book)")
 	fs.StringVar(&since, "since", "", "only notes from this date on, such as 2026-11-30")
 	fs.StringVar(&database, "database", "", "the inbox: postgres://…, or sqlite://PATH; default DATA-DIR/"+inboxFile)
-	fs.StringVar(&dataDir, "data-dir", defaultDataDir(e.getenv), "directory of the host key and the inbox")
+	fs.StringVar(&dataDir, "data-dir", ownerDataDir(e.getenv), "the server's data directory: a running unit's (/var/lib/resume) when there is one")
 	explain(fs)
 	return cmd
 }

@@ -197,7 +197,16 @@ func TestBadResumeFile(t *testing.T) {
 
 func TestHostkey(t *testing.T) {
 	dir := t.TempDir()
-	out, _, code := runCLI(t, map[string]string{"RESUME_DATA_DIR": dir}, "hostkey", "--sshfp", "--host", "resume.example.com", "--port", "22")
+	// Where no server has run, nothing is made: a slide with a key no
+	// server uses would be worse than none.
+	_, errOut, code := runCLI(t, map[string]string{"RESUME_DATA_DIR": dir}, "hostkey", "--slide")
+	if want := "resume: no host key in " + dir + ", where no server has run; the systemd unit keeps its data in /var/lib/resume (--data-dir /var/lib/resume); resume hostkey --create makes one for a new setup\n"; code != 1 || errOut != want {
+		t.Errorf("hostkey in an empty directory: exit %d, %q", code, errOut)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("hostkey made %v", entries)
+	}
+	out, _, code := runCLI(t, map[string]string{"RESUME_DATA_DIR": dir}, "hostkey", "--create", "--sshfp", "--host", "resume.example.com", "--port", "22")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -542,5 +551,40 @@ func TestJSONLogsAreJSON(t *testing.T) {
 				t.Errorf("%s: lacks %s:\n%s", tc.name, w, errOut)
 			}
 		}
+	}
+}
+
+// TestOwnerCommandsFindTheServersData: resume inbox and resume hostkey
+// read a running unit's directory (STATE_DIRECTORY) on their own, and
+// pointed at a place where no server keeps anything they make nothing
+// and say where they looked.
+func TestOwnerCommandsFindTheServersData(t *testing.T) {
+	unit, home := t.TempDir(), t.TempDir()
+	store, err := openInbox("", unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Add(context.Background(), inbox.Note{Name: "Ann", Email: "ann@example.com", Contact: true}); err != nil {
+		t.Fatal(err)
+	}
+	_ = store.Close()
+	if _, _, code := runCLI(t, map[string]string{"RESUME_DATA_DIR": unit}, "hostkey", "--create"); code != 0 {
+		t.Fatal("no key made")
+	}
+	env := map[string]string{"HOME": home, "STATE_DIRECTORY": unit}
+	if out, errOut, code := runCLI(t, env, "inbox"); code != 0 || !strings.Contains(out, "Ann") {
+		t.Errorf("inbox with the unit's STATE_DIRECTORY: exit %d, %q %q", code, out, errOut)
+	}
+	if out, _, code := runCLI(t, env, "hostkey"); code != 0 || !strings.HasPrefix(out, "SHA256:") {
+		t.Errorf("hostkey with the unit's STATE_DIRECTORY: exit %d, %q", code, out)
+	}
+	// Elsewhere: nothing is made, and the message says where it looked.
+	empty := t.TempDir()
+	_, errOut, code := runCLI(t, map[string]string{"HOME": home}, "inbox", "--data-dir", empty)
+	if code != 1 || !strings.Contains(errOut, "no inbox in "+empty+", where no server has run; the systemd unit keeps its data in /var/lib/resume") {
+		t.Errorf("inbox in an empty directory: exit %d, %q", code, errOut)
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+		t.Errorf("inbox made %v", entries)
 	}
 }

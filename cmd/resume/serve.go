@@ -47,7 +47,7 @@ func newServe(e *env, use string) *cobra.Command {
 	fs := cmd.Flags()
 	c, lim := &o.cfg, &o.cfg.Limits
 	fs.StringVar(&c.Addr, "listen", server.DefaultAddr, "address to listen on")
-	o.keys = addKeyFlags(fs, e.getenv)
+	o.keys = addKeyFlags(fs, defaultDataDir(e.getenv))
 	fs.StringVar(&o.doc, "resume", "", "serve this file (Markdown, or JSON Resume: .json) instead of the embedded résumé")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text, json or logfmt")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -129,7 +129,7 @@ func (o *serveOptions) run(e *env) (err error) {
 	if err != nil {
 		return err
 	}
-	key, created, err := o.keys.load()
+	key, created, err := o.keys.load(true)
 	if err != nil {
 		return err
 	}
