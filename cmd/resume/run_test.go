@@ -588,3 +588,14 @@ func TestOwnerCommandsFindTheServersData(t *testing.T) {
 		t.Errorf("inbox made %v", entries)
 	}
 }
+
+// TestEqualAdminAddresses: --metrics-listen and --pprof-listen on one
+// address used to drop one endpoint in silence; it is a usage error.
+func TestEqualAdminAddresses(t *testing.T) {
+	dir := t.TempDir()
+	_, errOut, code := runCLI(t, map[string]string{"HOME": dir}, "serve", "--data-dir", dir, "--listen", "127.0.0.1:0",
+		"--metrics-listen", "127.0.0.1:0", "--pprof-listen", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(errOut, "--metrics-listen and --pprof-listen are both 127.0.0.1:0: give each an address of its own") {
+		t.Errorf("equal admin addresses: exit %d, %q", code, errOut)
+	}
+}

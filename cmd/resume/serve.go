@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -158,11 +157,14 @@ func (o *serveOptions) run(e *env) (err error) {
 	if err != nil {
 		return errUsage{err}
 	}
-	stopHTTP, err := admin.Serve(logger, map[string]http.Handler{o.metricsAddr: srv.MetricsHandler(), o.pprofAddr: admin.Pprof()})
-	if err != nil {
-		return err //nolint:wrapcheck // it names the address
+	endpoints := &admin.Listeners{Logger: logger, Endpoints: []admin.Endpoint{
+		{Name: "--metrics-listen", Addr: o.metricsAddr, Handler: srv.MetricsHandler()},
+		{Name: "--pprof-listen", Addr: o.pprofAddr, Handler: admin.Pprof()},
+	}}
+	if err := endpoints.Serve(); err != nil {
+		return errUsage{err}
 	}
-	defer stopHTTP()
+	defer func() { _ = endpoints.Shutdown(context.Background()) }()
 	l, err := net.Listen("tcp", o.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -17,8 +18,8 @@ func TestServeAndStop(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	stop, err := Serve(log.New(io.Discard), map[string]http.Handler{addr: Pprof(), "": http.NotFoundHandler()})
-	if err != nil {
+	ls := &Listeners{Logger: log.New(io.Discard), Endpoints: []Endpoint{{"pprof", addr, Pprof()}, {"off", "", http.NotFoundHandler()}}}
+	if err := ls.Serve(); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.Get("http://" + addr + "/debug/pprof/cmdline")
@@ -29,7 +30,9 @@ func TestServeAndStop(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("pprof: %s", resp.Status)
 	}
-	stop()
+	if err := ls.Shutdown(context.Background()); err != nil {
+		t.Error(err)
+	}
 	if resp, err := http.Get("http://" + addr + "/"); err == nil {
 		resp.Body.Close()
 		t.Error("still serving after stop")
@@ -40,7 +43,30 @@ func TestServeAndStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	if _, err := Serve(log.New(io.Discard), map[string]http.Handler{taken.Addr().String(): Pprof()}); err == nil || !strings.Contains(err.Error(), "listen") {
+	if err := (&Listeners{Endpoints: []Endpoint{{"pprof", taken.Addr().String(), Pprof()}}}).Serve(); err == nil || !strings.Contains(err.Error(), "listen") {
 		t.Errorf("a taken address: %v", err)
+	}
+}
+
+// TestEqualAddressesAreRefused: two endpoints on one address would drop
+// one in silence; they are refused by name, and nothing is left serving.
+func TestEqualAddressesAreRefused(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ls := &Listeners{Endpoints: []Endpoint{
+		{"--metrics-listen", addr, http.NotFoundHandler()},
+		{"--pprof-listen", addr, Pprof()},
+	}}
+	err = ls.Serve()
+	if err == nil || err.Error() != "--metrics-listen and --pprof-listen are both "+addr+": give each an address of its own" {
+		t.Fatalf("equal addresses: %v", err)
+	}
+	if c, err := net.Dial("tcp", addr); err == nil {
+		c.Close()
+		t.Error("something is listening after the refusal")
 	}
 }
