@@ -80,17 +80,16 @@ func parseAge(s string) (time.Duration, error) {
 // openInbox opens the inbox that --database names, or the SQLite file in
 // the data directory.
 func openInbox(database, dataDir string) (inbox.Store, error) {
-	switch {
-	case database == "":
-		return inbox.OpenSQLite(filepath.Join(dataDir, inboxFile)) //nolint:wrapcheck // it names the file
-	case strings.HasPrefix(database, "sqlite://"):
-		return inbox.OpenSQLite(strings.TrimPrefix(database, "sqlite://")) //nolint:wrapcheck // as above
-	case strings.HasPrefix(database, "postgres://"), strings.HasPrefix(database, "postgresql://"):
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return inbox.OpenPostgres(ctx, database) //nolint:wrapcheck // it says what went wrong
+	if database == "" {
+		database = "sqlite://" + filepath.Join(dataDir, inboxFile)
 	}
-	return nil, errUsage{fmt.Errorf("--database: want sqlite://PATH or postgres://USER@HOST/DB, not %q", redact(database))}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	store, err := inbox.Open(ctx, database)
+	if errors.Is(err, inbox.ErrURL) {
+		return nil, errUsage{fmt.Errorf("--database: %w, not %q", err, redact(database))}
+	}
+	return store, err //nolint:wrapcheck // the store's own, naming the file or the server
 }
 
 // redact hides a password in a database URL, for messages.
@@ -126,7 +125,7 @@ func newMigrate(e *env) *cobra.Command {
 			defer store.Close()
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			if err := store.Ready(ctx); err != nil { // for PostgreSQL, the migration itself
+			if err := store.Migrate(ctx); err != nil {
 				return err //nolint:wrapcheck // the store's own
 			}
 			fmt.Fprintln(e.stdout, "the inbox's schema is up to date")

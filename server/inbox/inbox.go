@@ -76,10 +76,29 @@ type Store interface {
 	Prune(ctx context.Context, before time.Time) (int64, error)
 	// Count is how many notes there are.
 	Count(ctx context.Context) (int, error)
-	// Ready reports whether the storage answers now.
+	// Ready reports whether the storage answers now. It changes nothing:
+	// a readiness probe may call it as often as it likes.
 	Ready(ctx context.Context) error
+	// Migrate brings the storage's schema up to date, safely when several
+	// processes do it at once.
+	Migrate(ctx context.Context) error
 	Close() error
 }
+
+// Open opens the inbox a URL names: sqlite://PATH (a file, made when it
+// is not there) or postgres://… (a database several replicas may share).
+func Open(ctx context.Context, url string) (Store, error) {
+	switch {
+	case strings.HasPrefix(url, "sqlite://"):
+		return OpenSQLite(strings.TrimPrefix(url, "sqlite://"))
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return OpenPostgres(ctx, url)
+	}
+	return nil, ErrURL
+}
+
+// ErrURL is Open's refusal of a URL that names no store.
+var ErrURL = errors.New("want sqlite://PATH or postgres://USER@HOST/DB")
 
 // Importer takes notes copied from another inbox, numbers, times and
 // sources as they were, into an empty one: resume migrate --from --to.

@@ -146,51 +146,67 @@ func (p *Postgres) Add(ctx context.Context, n Note) (int64, error) {
 	}
 	var id int64
 	err := p.inTx(ctx, func(tx pgx.Tx) error {
+		// One writer at a time across replicas: the policy's counts hold.
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(lockWrite)); err != nil {
 			return err //nolint:wrapcheck // inTx wraps
 		}
-		hourAgo := n.At.Add(-time.Hour)
-		if n.Source != "" && !n.Unlimited {
-			var sent int
-			if err := tx.QueryRow(ctx, "SELECT count(*) FROM sends WHERE source = $1 AND at > $2", n.Source, hourAgo).Scan(&sent); err != nil {
-				return err //nolint:wrapcheck // as above
-			}
-			if sent >= PerHour {
-				return ErrTooMany
-			}
-			if _, err := tx.Exec(ctx, "DELETE FROM sends WHERE at <= $1", hourAgo); err != nil {
-				return err //nolint:wrapcheck // as above
-			}
-			if _, err := tx.Exec(ctx, "INSERT INTO sends (source, at) VALUES ($1, $2)", n.Source, n.At); err != nil {
-				return err //nolint:wrapcheck // as above
-			}
-		}
-		if n.Email != "" {
-			err := tx.QueryRow(ctx, "SELECT id FROM notes WHERE email <> '' AND lower(email) = lower($1) AND at > $2 ORDER BY id DESC LIMIT 1",
-				n.Email, n.At.Add(-SameEmail)).Scan(&id)
-			switch {
-			case err == nil:
-				_, err = tx.Exec(ctx, "UPDATE notes SET at = $1, name = $2, email = $3, message = $4, contact = $5, source = $6 WHERE id = $7",
-					n.At, n.Name, n.Email, n.Message, n.Contact, n.Source, id)
-				return err //nolint:wrapcheck // as above
-			case !errors.Is(err, pgx.ErrNoRows):
-				return err //nolint:wrapcheck // as above
-			}
-		}
-		var count int
-		if err := tx.QueryRow(ctx, "SELECT count(*) FROM notes").Scan(&count); err != nil {
-			return err //nolint:wrapcheck // as above
-		}
-		if count >= p.max {
-			return ErrFull
-		}
-		return tx.QueryRow(ctx, "INSERT INTO notes (at, name, email, message, contact, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", //nolint:wrapcheck // as above
-			n.At, n.Name, n.Email, n.Message, n.Contact, n.Source).Scan(&id)
+		var err error
+		id, err = admit(ctx, pgTx{tx}, n, p.max)
+		return err
 	})
 	if err != nil {
 		return 0, err
 	}
 	return id, nil
+}
+
+// pgTx is a PostgreSQL transaction, in the terms of admit; inTx wraps
+// its errors.
+type pgTx struct{ tx pgx.Tx }
+
+func (t pgTx) sentSince(ctx context.Context, source string, after time.Time) (int, error) {
+	var n int
+	err := t.tx.QueryRow(ctx, "SELECT count(*) FROM sends WHERE source = $1 AND at > $2", source, after).Scan(&n)
+	return n, err //nolint:wrapcheck // inTx wraps
+}
+
+func (t pgTx) forgetSends(ctx context.Context, until time.Time) error {
+	_, err := t.tx.Exec(ctx, "DELETE FROM sends WHERE at <= $1", until)
+	return err //nolint:wrapcheck // inTx wraps
+}
+
+func (t pgTx) recordSend(ctx context.Context, source string, at time.Time) error {
+	_, err := t.tx.Exec(ctx, "INSERT INTO sends (source, at) VALUES ($1, $2)", source, at)
+	return err //nolint:wrapcheck // inTx wraps
+}
+
+func (t pgTx) lastFrom(ctx context.Context, email string, after time.Time) (int64, bool, error) {
+	var id int64
+	err := t.tx.QueryRow(ctx, "SELECT id FROM notes WHERE email <> '' AND lower(email) = lower($1) AND at > $2 ORDER BY id DESC LIMIT 1",
+		email, after).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err //nolint:wrapcheck // inTx wraps
+}
+
+func (t pgTx) replace(ctx context.Context, id int64, n Note) error {
+	_, err := t.tx.Exec(ctx, "UPDATE notes SET at = $1, name = $2, email = $3, message = $4, contact = $5, source = $6 WHERE id = $7",
+		n.At, n.Name, n.Email, n.Message, n.Contact, n.Source, id)
+	return err //nolint:wrapcheck // inTx wraps
+}
+
+func (t pgTx) count(ctx context.Context) (int, error) {
+	var n int
+	err := t.tx.QueryRow(ctx, "SELECT count(*) FROM notes").Scan(&n)
+	return n, err //nolint:wrapcheck // inTx wraps
+}
+
+func (t pgTx) insert(ctx context.Context, n Note) (int64, error) {
+	var id int64
+	err := t.tx.QueryRow(ctx, "INSERT INTO notes (at, name, email, message, contact, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		n.At, n.Name, n.Email, n.Message, n.Contact, n.Source).Scan(&id)
+	return id, err //nolint:wrapcheck // inTx wraps
 }
 
 // List returns the notes since a time, oldest first.
@@ -282,12 +298,14 @@ func (p *Postgres) Import(ctx context.Context, notes []Note) error {
 	})
 }
 
-// Ready reports whether the database answers.
+// Ready reports whether the database answers. It runs no DDL: the schema
+// is brought up to date by Migrate, at open, or by the first use that
+// reaches a database that was down at open.
 func (p *Postgres) Ready(ctx context.Context) error {
 	if err := p.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("inbox: %w", err)
 	}
-	return p.ensure(ctx)
+	return nil
 }
 
 // Close closes the pool.

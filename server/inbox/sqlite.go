@@ -146,7 +146,7 @@ func (s *SQLite) Add(ctx context.Context, n Note) (int64, error) {
 		return 0, fmt.Errorf("inbox: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit, a no-op
-	id, err := add(ctx, tx, n, s.max)
+	id, err := admit(ctx, sqliteTx{tx}, n, s.max)
 	if err != nil {
 		return 0, err
 	}
@@ -156,57 +156,62 @@ func (s *SQLite) Add(ctx context.Context, n Note) (int64, error) {
 	return id, nil
 }
 
-// add is Add's work inside its transaction.
-func add(ctx context.Context, tx *sql.Tx, n Note, limit int) (int64, error) {
-	hourAgo := stamp(n.At.Add(-time.Hour))
-	if n.Source != "" && !n.Unlimited {
-		var sent int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sends WHERE source = ? AND at > ?", n.Source, hourAgo).Scan(&sent); err != nil {
-			return 0, fmt.Errorf("inbox: %w", err)
-		}
-		if sent >= PerHour {
-			return 0, ErrTooMany
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM sends WHERE at <= ?", hourAgo); err != nil {
-			return 0, fmt.Errorf("inbox: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO sends (source, at) VALUES (?, ?)", n.Source, stamp(n.At)); err != nil {
-			return 0, fmt.Errorf("inbox: %w", err)
-		}
+// sqliteTx is an SQLite transaction, in the terms of admit.
+type sqliteTx struct{ tx *sql.Tx }
+
+func wrap(err error) error {
+	if err == nil {
+		return nil
 	}
+	return fmt.Errorf("inbox: %w", err)
+}
+
+func (t sqliteTx) sentSince(ctx context.Context, source string, after time.Time) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM sends WHERE source = ? AND at > ?", source, stamp(after)).Scan(&n)
+	return n, wrap(err)
+}
+
+func (t sqliteTx) forgetSends(ctx context.Context, until time.Time) error {
+	_, err := t.tx.ExecContext(ctx, "DELETE FROM sends WHERE at <= ?", stamp(until))
+	return wrap(err)
+}
+
+func (t sqliteTx) recordSend(ctx context.Context, source string, at time.Time) error {
+	_, err := t.tx.ExecContext(ctx, "INSERT INTO sends (source, at) VALUES (?, ?)", source, stamp(at))
+	return wrap(err)
+}
+
+func (t sqliteTx) lastFrom(ctx context.Context, email string, after time.Time) (int64, bool, error) {
 	var id int64
-	if n.Email != "" {
-		err := tx.QueryRowContext(ctx, "SELECT id FROM notes WHERE email <> '' AND lower(email) = lower(?) AND at > ? ORDER BY id DESC LIMIT 1",
-			n.Email, stamp(n.At.Add(-SameEmail))).Scan(&id)
-		switch {
-		case err == nil:
-			_, err = tx.ExecContext(ctx, "UPDATE notes SET at = ?, name = ?, email = ?, message = ?, contact = ?, source = ? WHERE id = ?",
-				stamp(n.At), n.Name, n.Email, n.Message, n.Contact, n.Source, id)
-			if err != nil {
-				return 0, fmt.Errorf("inbox: %w", err)
-			}
-			return id, nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return 0, fmt.Errorf("inbox: %w", err)
-		}
+	err := t.tx.QueryRowContext(ctx, "SELECT id FROM notes WHERE email <> '' AND lower(email) = lower(?) AND at > ? ORDER BY id DESC LIMIT 1",
+		email, stamp(after)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
 	}
-	var count int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&count); err != nil {
-		return 0, fmt.Errorf("inbox: %w", err)
-	}
-	if count >= limit {
-		return 0, ErrFull
-	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO notes (at, name, email, message, contact, source) VALUES (?, ?, ?, ?, ?, ?)",
+	return id, err == nil, wrap(err)
+}
+
+func (t sqliteTx) replace(ctx context.Context, id int64, n Note) error {
+	_, err := t.tx.ExecContext(ctx, "UPDATE notes SET at = ?, name = ?, email = ?, message = ?, contact = ?, source = ? WHERE id = ?",
+		stamp(n.At), n.Name, n.Email, n.Message, n.Contact, n.Source, id)
+	return wrap(err)
+}
+
+func (t sqliteTx) count(ctx context.Context) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT count(*) FROM notes").Scan(&n)
+	return n, wrap(err)
+}
+
+func (t sqliteTx) insert(ctx context.Context, n Note) (int64, error) {
+	res, err := t.tx.ExecContext(ctx, "INSERT INTO notes (at, name, email, message, contact, source) VALUES (?, ?, ?, ?, ?, ?)",
 		stamp(n.At), n.Name, n.Email, n.Message, n.Contact, n.Source)
 	if err != nil {
-		return 0, fmt.Errorf("inbox: %w", err)
+		return 0, wrap(err)
 	}
-	id, err = res.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("inbox: %w", err)
-	}
-	return id, nil
+	id, err := res.LastInsertId()
+	return id, wrap(err)
 }
 
 // List returns the notes since a time, oldest first.
@@ -311,3 +316,7 @@ func (s *SQLite) Ready(ctx context.Context) error {
 
 // Close closes the database.
 func (s *SQLite) Close() error { return s.db.Close() }
+
+// Migrate brings the schema up to date; Open did, so it finds nothing to
+// do unless another process left it behind.
+func (s *SQLite) Migrate(ctx context.Context) error { return s.migrate(ctx) }

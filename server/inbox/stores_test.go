@@ -231,3 +231,43 @@ func TestPostgresThatNeverAnswers(t *testing.T) {
 		t.Fatal("Add did not end with its context")
 	}
 }
+
+// TestPostgresReadyChangesNothing: a readiness probe runs no DDL. A store
+// opened while its database was down, which comes back, is ready without
+// a table made; Migrate, or the first note, makes them.
+func TestPostgresReadyChangesNothing(t *testing.T) {
+	pg, u := inboxtest.Start(t)
+	ctx := context.Background()
+	pg.Stop()
+	short, cancel := context.WithTimeout(ctx, 3*time.Second)
+	s, err := OpenPostgres(short, u)
+	cancel()
+	if err != nil {
+		t.Fatalf("a database that is down stopped the open: %v", err)
+	}
+	defer s.Close()
+	pg.StartAgain()
+	tables := func() int {
+		var n int
+		if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('notes', 'resume_schema')").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Ready(ctx) != nil && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond) // the server coming back up
+	}
+	if err := s.Ready(ctx); err != nil {
+		t.Fatalf("Ready: %v", err)
+	}
+	if n := tables(); n != 0 {
+		t.Fatalf("Ready made %d tables", n)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := tables(); n != 2 {
+		t.Errorf("Migrate made %d of the 2 tables", n)
+	}
+}
