@@ -243,7 +243,7 @@ func (m Model) footerKeys() []key.Binding {
 	case m.page == pageCard:
 		return []key.Binding{k.Copy, back, k.About, k.Help}
 	case m.page == pageHello:
-		return []key.Binding{help("enter", "next"), help("shift+tab", "back"), help("esc", "leave")}
+		return []key.Binding{help(k.FormAnswer.Help().Key, "next"), help(k.FormBack.Help().Key, "back"), help(k.FormLeave.Help().Key, "leave")}
 	case m.page == pageAbout || m.page == pageHelp:
 		return []key.Binding{help("↑/↓", "scroll"), back, k.Timeline, k.Search}
 	case m.search.query != "":

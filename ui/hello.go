@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/resume-ssh/resume/ui/note"
 )
@@ -219,14 +218,9 @@ func (m Model) ask(q int) tea.Cmd {
 // clickAnswer goes back to the question whose answer is on row y of the
 // screen, as a click there asks.
 func (m Model) clickAnswer(y int) tea.Cmd {
-	rows := strings.Split(ansi.Strip(m.render()), "\n")
-	if y < 0 || y >= len(rows) {
-		return nil
-	}
-	for q, question := range m.questions() {
-		if q != m.hello.step && m.hello.answered[q] && strings.HasPrefix(strings.TrimSpace(rows[y]), "✓ "+question.Title) {
-			return m.ask(q)
-		}
+	_, asks := m.helloRows()
+	if row := y - len(m.header()); row >= 0 && row < len(asks) && asks[row] >= 0 {
+		return m.ask(asks[row])
 	}
 	return nil
 }
@@ -266,23 +260,26 @@ func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
 		m.fitForm()
 		return m, nil
 	case tea.KeyPressMsg:
-		switch msg.String() {
-		case "esc":
+		k := m.keys
+		switch {
+		case match(msg, k.FormLeave):
 			m.page = pageRoles // the answers stay for next time
 			h.release()
 			return m, nil
-		case "shift+tab":
+		case match(msg, k.FormBack):
 			if h.step == 0 {
 				return m, nil
 			}
 			return m, m.ask(h.step - 1)
-		case "tab": // each form has one field, whose tab would do nothing
+		case match(msg, k.FormNext): // each form has one field, whose tab would do nothing
 			return m.updateHello(tea.KeyPressMsg{Code: tea.KeyEnter})
-		}
-		if k := strings.ToLower(msg.Text); h.step == questionContact && (k == "y" || k == "n") {
+		case h.step == questionContact && (match(msg, k.FormYes) || match(msg, k.FormNo)):
 			// One key answers, as huh's confirm did: the letter is shown
 			// in the field and taken.
-			h.consent = k
+			h.consent = "n"
+			if match(msg, k.FormYes) {
+				h.consent = "y"
+			}
 			m.ask(questionContact)
 			return m.updateHello(tea.KeyPressMsg{Code: tea.KeyEnter})
 		}
@@ -355,40 +352,53 @@ func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
 // helloLines is the question on screen between the answers to the others,
 // or the form's outcome.
 func (m Model) helloLines() []string {
+	lines, _ := m.helloRows()
+	return lines
+}
+
+// helloRows is the form's page, and for each of its lines the question a
+// click on it asks again (an answer's line), or -1: the click areas come
+// from the layout itself, not from searching what was drawn.
+func (m Model) helloRows() (lines []string, asks []int) {
 	h, st := m.hello, m.styles
-	out := []string{"  " + st.Title.Render("Say hello"), ""}
+	add := func(line string, q int) {
+		lines, asks = append(lines, line), append(asks, q)
+	}
+	add("  "+st.Title.Render("Say hello"), -1)
+	add("", -1)
 	if h.status != "" { // above the form, which may fill the page
-		out = append(out, "  "+st.Accent.Render(h.status), "")
+		add("  "+st.Accent.Render(h.status), -1)
+		add("", -1)
 	}
 	if h.form == nil {
-		return out
+		return lines, asks
 	}
 	shown, qs := m.answerRows() > 0, m.questions()
-	answer := func(q int) string {
+	answer := func(q int) {
 		line := "✓ " + qs[q].Title + "  " + printable(h.answer(q))
-		return "  " + truncate(st.Dim.Render(line), m.formWidth())
+		add("  "+truncate(st.Dim.Render(line), m.formWidth()), q)
 	}
 	if shown {
 		for q := range h.step {
 			if h.answered[q] {
-				out = append(out, answer(q))
+				answer(q)
 			}
 		}
 		if slices.Contains(h.answered[:h.step], true) {
-			out = append(out, "")
+			add("", -1)
 		}
 	}
 	for _, l := range strings.Split(h.form.View(), "\n") {
-		out = append(out, "  "+l)
+		add("  "+l, -1)
 	}
 	if shown {
 		for q := h.step + 1; q < numQuestions; q++ {
 			if h.answered[q] {
-				out = append(out, answer(q))
+				answer(q)
 			}
 		}
 	}
-	return out
+	return lines, asks
 }
 
 // formOpen reports whether the hello form is on screen, taking keys.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/resume-ssh/resume/content"
@@ -351,4 +352,24 @@ func TestConsentIsAskedAndShown(t *testing.T) {
 	if len(got) != 2 || !got[1].Contact || got[1].Email != "bo@example.com" {
 		t.Errorf("y was not taken for yes: %+v", got)
 	}
+}
+
+// TestFormKeysAreTheKeyMaps: the hello form's own keys are matched
+// through the KeyMap: replaced there, the old key does nothing.
+func TestFormKeysAreTheKeyMaps(t *testing.T) {
+	k := DefaultKeyMap()
+	k.FormBack = key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "note: back"))
+	d := startDoc(t, content.Default(), 100, 30, WithKeyMap(k), WithNotes(func(Note) (int64, error) { return 1, nil }))
+	d.keys("h")
+	d.waitField("name")
+	d.typeText("Bo")
+	d.keys("tab") // FormNext
+	d.waitField("email")
+	d.keys("shift+tab") // no longer back
+	d.waitField("email")
+	if m := d.model(); m.hello.step != questionEmail {
+		t.Fatalf("shift+tab went back, though the KeyMap says ctrl+b: step %d", m.hello.step)
+	}
+	d.keys("ctrl+b")
+	d.waitField("name")
 }

@@ -35,7 +35,9 @@ func without(k *KeyMap, card, hello bool) *KeyMap {
 		c.Copy.SetEnabled(false)
 	}
 	if hello {
-		c.Hello.SetEnabled(false)
+		for _, b := range []*key.Binding{&c.Hello, &c.FormAnswer, &c.FormNext, &c.FormBack, &c.FormLeave, &c.FormDelete, &c.FormYes, &c.FormNo} {
+			b.SetEnabled(false)
+		}
 	}
 	return &c
 }
@@ -64,6 +66,10 @@ type KeyMap struct {
 	SearchUp, SearchDown           key.Binding
 	SearchDelete, SearchDeleteWord key.Binding
 	SearchClear                    key.Binding
+	// In the hello form, beside its field's own keys (huh's, for typing).
+	FormAnswer, FormNext, FormBack key.Binding
+	FormLeave, FormDelete          key.Binding
+	FormYes, FormNo                key.Binding
 }
 
 // DefaultKeyMap is the browser's key map.
@@ -107,6 +113,14 @@ func DefaultKeyMap() KeyMap {
 		SearchDelete:     b([]string{"backspace", "ctrl+h"}, "⌫", "search: delete a letter"),
 		SearchDeleteWord: b([]string{"ctrl+w"}, "ctrl+w", "search: delete a word"),
 		SearchClear:      b([]string{"ctrl+u"}, "ctrl+u", "search: clear"),
+
+		FormAnswer: b([]string{"enter"}, "enter", "note: answer"),
+		FormNext:   b([]string{"tab"}, "tab", "note: next"),
+		FormBack:   b([]string{"shift+tab"}, "⇧tab", "note: back"),
+		FormLeave:  b([]string{"esc"}, "esc", "note: leave"),
+		FormDelete: b([]string{"backspace"}, "⌫", "note: delete"),
+		FormYes:    b([]string{"y", "Y"}, "y", "note: may contact"),
+		FormNo:     b([]string{"n", "N"}, "n", "note: may not"),
 	}
 }
 
@@ -122,6 +136,9 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.First, k.Last, k.Jump, k.Open, k.Back, k.Focus},
 		{k.PageUp, k.PageDown, k.HalfUp, k.HalfDown, k.Search, k.Next, k.Prev},
 		{k.Timeline, k.About, k.Card, k.Copy, k.Hello, k.Reader, k.Help, k.Quit, k.ForceQuit, k.BarPrev, k.BarNext},
-		{k.SearchAccept, k.SearchCancel, k.SearchUp, k.SearchDown, k.SearchDelete, k.SearchDeleteWord, k.SearchClear},
+		{
+			k.SearchAccept, k.SearchCancel, k.SearchUp, k.SearchDown, k.SearchDelete, k.SearchDeleteWord, k.SearchClear,
+			k.FormAnswer, k.FormNext, k.FormBack, k.FormLeave, k.FormDelete, k.FormYes, k.FormNo,
+		},
 	}
 }

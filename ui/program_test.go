@@ -126,6 +126,8 @@ var namedKeys = map[string]tea.KeyPressMsg{
 	"pgdown":    {Code: tea.KeyPgDown},
 	"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
 	"ctrl+u":    {Code: 'u', Mod: tea.ModCtrl},
+	"ctrl+b":    {Code: 'b', Mod: tea.ModCtrl},
+	"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
 }
 
 func press(k string) tea.KeyPressMsg {

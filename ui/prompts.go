@@ -56,7 +56,7 @@ func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyPressMsg:
 		switch {
-		case msg.String() == "esc":
+		case match(msg, m.keys.FormLeave):
 			m.page, h.lines = pageRoles, nil // the answers stay for next time
 			return m, nil
 		case h.saved && match(msg, m.keys.Quit) && !m.demo.on:
@@ -64,10 +64,10 @@ func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 		case p.saving || h.saved:
 			return m, nil
 		case p.step == len(qs): // not saved: enter tries again
-			if msg.String() == "enter" {
+			if match(msg, m.keys.FormAnswer) {
 				return m, m.savePrompts()
 			}
-		case msg.String() == "enter":
+		case match(msg, m.keys.FormAnswer):
 			q := qs[p.step]
 			p.said = append(p.said, q.Prompt()+p.typed)
 			if problem := note.Check(q.Field, p.typed); problem != "" {
@@ -80,7 +80,7 @@ func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 			if p.step == len(qs) {
 				return m, m.savePrompts()
 			}
-		case msg.String() == "backspace":
+		case match(msg, m.keys.FormDelete):
 			if _, n := utf8.DecodeLastRuneInString(p.typed); n > 0 {
 				p.typed = p.typed[:len(p.typed)-n]
 			}
