@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -59,12 +60,18 @@ func leadingDates(s string) (dates, rest string, found bool) {
 	return "", s, false
 }
 
+// yearLike finds a year: four digits from 1900 to 2099, alone.
+var yearLike = regexp.MustCompile(`(^|[^0-9])(19|20)[0-9]{2}([^0-9]|$)`)
+
 // maxRangeLen is longer than any date range ("22 September 2013 – 30
 // September 2015" is 42 bytes) with room for emphasis and spaces.
 const maxRangeLen = 64
 
+// looksLikeDate reports whether a parenthesised group is meant as dates:
+// it has a year ("(Jully 2013 - Present)") or a word for now. "(B2)" and
+// "(Team 2)" are not.
 func looksLikeDate(s string) bool {
-	if strings.IndexFunc(s, unicode.IsDigit) >= 0 {
+	if yearLike.MatchString(s) {
 		return true
 	}
 	l := strings.ToLower(s)

@@ -650,6 +650,18 @@ func (p *parser) paragraph(para *ast.Paragraph) error {
 			e.Line = p.line(para)
 			es = append(es, e)
 		}
+		if es == nil && k == Languages && len(lines) == 1 {
+			// "English (native), French (B2)": the languages on one line.
+			for _, part := range strings.Split(lines[0].Plain(), ", ") {
+				e, ok := listEntry(k, Text{{Text: part}})
+				if !ok || strings.ContainsAny(part, ":—–") {
+					es = nil
+					break
+				}
+				e.Line = p.line(para)
+				es = append(es, e)
+			}
+		}
 		if es != nil {
 			s := &p.res.Sections[p.sec()]
 			s.Entries = append(s.Entries, es...)

@@ -106,3 +106,16 @@ func TestFormFeeds(t *testing.T) {
 		t.Error("an escape sequence was accepted")
 	}
 }
+
+// TestLanguagesOnOneLine: a line of languages, with a level such as
+// "(B2)" that is not a date, is read as the section's entries.
+func TestLanguagesOnOneLine(t *testing.T) {
+	r, err := ParseNamed("cv.md", []byte("# Sam Lee\n\n## Languages\n\nEnglish (native), French (B2)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := r.Sections[0]
+	if len(s.Entries) != 2 || s.Entries[0].Head() != "English (native)" || s.Entries[1].Title != "French" || s.Entries[1].Fluency != "B2" || len(s.Blocks) != 0 {
+		t.Errorf("languages: %+v", s)
+	}
+}
