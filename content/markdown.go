@@ -18,6 +18,7 @@ func (r *Resume) Markdown() []byte {
 		return r.Source
 	}
 	var b strings.Builder
+	rd := newReader() // one parser for the whole export
 	writeFrontMatter(&b, r.Person, r.Card)
 	if r.About.Heading != "" {
 		b.WriteString("# " + escapeMarkdown(r.About.Heading) + "\n\n")
@@ -26,19 +27,19 @@ func (r *Resume) Markdown() []byte {
 	next, level := 0, 1 // the roles so far; the level of the section they are under
 	for _, s := range r.Sections {
 		for ; next < s.AfterRoles && next < len(r.Roles); next++ {
-			writeEntry(&b, r.Roles[next], level+1)
+			writeEntry(&b, rd, r.Roles[next], level+1)
 		}
 		if s.Heading != "" {
 			b.WriteString(strings.Repeat("#", min(6, max(2, s.Level))) + " " + escapeMarkdown(s.Heading) + "\n\n")
 		}
 		writeBlocksUnder(&b, s.Blocks, s.Level)
-		writeEntries(&b, s)
+		writeEntries(&b, rd, s)
 		if s.Heading != "" {
 			level = max(2, s.Level) // the roles after it are under it
 		}
 	}
 	for ; next < len(r.Roles); next++ {
-		writeEntry(&b, r.Roles[next], level+1)
+		writeEntry(&b, rd, r.Roles[next], level+1)
 	}
 	return []byte(strings.TrimRight(b.String(), "\n") + "\n")
 }
@@ -46,7 +47,7 @@ func (r *Resume) Markdown() []byte {
 // writeEntries writes a typed section's entries: as a list, one line an
 // entry, for the kinds written that way when every entry reads back
 // whole from its line, else each under a heading of its own.
-func writeEntries(b *strings.Builder, s Section) {
+func writeEntries(b *strings.Builder, rd reader, s Section) {
 	if len(s.Entries) == 0 {
 		return
 	}
@@ -64,7 +65,7 @@ func writeEntries(b *strings.Builder, s Section) {
 		return
 	}
 	for _, e := range s.Entries {
-		writeEntry(b, e, max(2, s.Level)+1)
+		writeEntry(b, rd, e, max(2, s.Level)+1)
 	}
 }
 
@@ -112,7 +113,7 @@ func entriesEqual(a, b Entry) bool {
 // with its notes and highlights under it. A field that would not read
 // back from that shape (a title that ends in a date, an organisation with
 // a "|" in it) is written on a labelled line of its own instead.
-func writeEntry(b *strings.Builder, e Entry, level int) {
+func writeEntry(b *strings.Builder, rd reader, e Entry, level int) {
 	var labelled []Fact
 	title := e.Title
 	if e.Kind == Education {
@@ -153,7 +154,7 @@ func writeEntry(b *strings.Builder, e Entry, level int) {
 		org = append(org, FormatRange(e.Start, e.End))
 	}
 	line := strings.Join(org, " | ")
-	if w, ok := orgLine(newReader().inline(line)); line != "" && (!ok || w.org != e.Organisation || w.loc != e.Location || (w.dates != "") != e.Dated()) {
+	if w, ok := orgLine(rd.inline(line)); line != "" && (!ok || w.org != e.Organisation || w.loc != e.Location || (w.dates != "") != e.Dated()) {
 		line = ""
 		labelled = append(labelled, Fact{"Organisation", e.Organisation}, Fact{"Location", e.Location})
 		if e.Dated() {

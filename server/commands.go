@@ -68,7 +68,8 @@ type caller struct {
 // ever executed: these are the only commands there are.
 func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, c caller) int {
 	name, args := args[0], args[1:]
-	doc := s.doc() // one version of the document for the whole command
+	cur := s.docs.Load() // one version of the document for the whole command
+	doc := cur.doc
 	if c.owner && name == "inbox" {
 		return s.inbox(args, out, errOut)
 	}
@@ -89,14 +90,14 @@ func (s *Server) command(args []string, in io.Reader, out, errOut io.Writer, c c
 	}
 	switch name {
 	case "json":
-		js, err := s.docs.Load().json()
+		js, err := cur.json()
 		if err != nil {
 			fmt.Fprintln(errOut, "internal error")
 			return 1
 		}
 		_, _ = out.Write(js)
 	case "markdown", "md":
-		_, _ = out.Write(doc.Markdown())
+		_, _ = out.Write(cur.markdown())
 	case "text", "txt":
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
 		fs.SetOutput(io.Discard)

@@ -6,16 +6,18 @@ import (
 	"github.com/resume-ssh/resume/content"
 )
 
-// document is one version of the résumé being served, with its JSON
-// export, made once. A reload swaps in a new one: sessions already open
+// document is one version of the résumé being served, with its JSON and
+// Markdown exports, each made once (a JSON Resume's Markdown is written
+// from its model). A reload swaps in a new one: sessions already open
 // keep the one they started with.
 type document struct {
-	doc  *content.Resume
-	json func() ([]byte, error)
+	doc      *content.Resume
+	json     func() ([]byte, error)
+	markdown func() []byte
 }
 
 func newDocument(doc *content.Resume) *document {
-	return &document{doc: doc, json: sync.OnceValues(doc.JSON)}
+	return &document{doc: doc, json: sync.OnceValues(doc.JSON), markdown: sync.OnceValue(doc.Markdown)}
 }
 
 // doc is the document new sessions and commands get.
