@@ -165,6 +165,12 @@ func orgLine(t Text) (w where, ok bool) {
 	if strings.HasSuffix(org, ":") {
 		return where{}, false // a label: "**Skills:** Go, Rust"
 	}
+	if _, _, err := ParseRange(org); err == nil {
+		// "*June 2019 - Present* · Bengaluru": the dates in italics, the
+		// place after them.
+		w.dates, w.loc = org, trimSeparators(rest)
+		return w, true
+	}
 	w.org, w.url = org, url
 	if rest == "" {
 		return w, len(org) <= 120

@@ -421,6 +421,14 @@ func (p *parser) readHead(h *ast.Heading, text string) (head Entry, last ast.Nod
 	}
 	if w, ok := orgLine(lines[0]); ok && !p.manyRolesUnder(h) {
 		head.Organisation, head.Location, head.URL = w.org, w.loc, w.url
+		if w.org == "" && w.dates != "" {
+			// Only the dates under it: the heading is the title and the
+			// organisation, as a one-line heading is ("SRE at Stripe").
+			var t where
+			head.Title, t = splitTitle(text)
+			head.Organisation = t.org
+			head.Location = firstNonEmpty(w.loc, t.loc)
+		}
 		rest := lines[1:]
 		if w.dates == "" && len(rest) > 0 && head.Organisation != "" {
 			// "Acme" then "Mar 2016 – Dec 2018" on a line of its own.

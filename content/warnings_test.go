@@ -119,3 +119,21 @@ func TestLanguagesOnOneLine(t *testing.T) {
 		t.Errorf("languages: %+v", s)
 	}
 }
+
+// TestItalicDatesUnderATitle: "*June 2019 - Present* · Bengaluru" under
+// "## Software Engineer at Stripe" is the role's dates and place, not an
+// organisation called "June 2019 - Present" (the file once read as no
+// roles at all).
+func TestItalicDatesUnderATitle(t *testing.T) {
+	r, err := ParseNamed("cv.md", []byte("# Priya N\n\n## Work Experience\n\n## Software Engineer at Stripe\n*June 2019 - Present* · Bengaluru\n\n- x\n\n## Intern @ Flipkart\n_May 2018 – Jul 2018_\n\nSearch ranking.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range r.Roles {
+		got = append(got, e.Title+"|"+e.Organisation+"|"+e.Location+"|"+e.Dates())
+	}
+	if want := []string{"Software Engineer|Stripe|Bengaluru|Jun 2019 – Present", "Intern|Flipkart||May 2018 – Jul 2018"}; !slices.Equal(got, want) {
+		t.Errorf("roles %q, want %q", got, want)
+	}
+}
