@@ -30,7 +30,8 @@ type screenWriter interface {
 // reading new output aloud, has not yet been given:
 //
 //   - when the view scrolled down, only the lines that came into view,
-//     as a pager does;
+//     as a pager does (a view that holds back a heading until its
+//     underline fits is still the same view scrolled);
 //   - when nothing changed but the lines at the bottom (a status line),
 //     nothing, since it was read out the first time;
 //   - otherwise (scrolling up, another page) the whole view again, after
@@ -70,10 +71,9 @@ func (w *lineWriter) draw(v tea.View) error {
 		for foot < min(len(w.prev), len(lines))-1 && w.prev[len(w.prev)-1-foot] == lines[len(lines)-1-foot] {
 			foot++
 		}
-		was, now := w.prev[:len(w.prev)-foot], lines[:len(lines)-foot]
-		if k := scrolled(was, now); k >= 0 {
-			open = asking && foot == 0 && k > 0
-			writeLines(b, now[len(now)-k:], open)
+		if added, ok := scrolled(w.prev[:len(w.prev)-foot], lines[:len(lines)-foot]); ok {
+			open = asking && foot == 0 && len(added) > 0
+			writeLines(b, added, open)
 		} else {
 			b.WriteString("\r\n")
 			writeLines(b, lines, asking)
@@ -88,18 +88,36 @@ func (w *lineWriter) draw(v tea.View) error {
 	return err //nolint:wrapcheck // as if written directly
 }
 
-// scrolled is how many lines now has scrolled down from was (0 when the
-// two are equal), or -1 when now is not was scrolled down.
-func scrolled(was, now []string) int {
-	if len(was) != len(now) {
-		return -1
+// scrolled reports whether now is was scrolled down (or the same), and
+// the lines that came into view. Blank lines at the ends of the two are
+// padding and do not count, and the two may differ in length by a line or
+// two: a view holds back a heading whose underline is not yet in view.
+func scrolled(was, now []string) (added []string, ok bool) {
+	printed := len(was)
+	was, now = trimBlank(was), trimBlank(now)
+	printed -= len(was) // blank lines printed after was's last
+	if len(was) == 0 || len(now) == 0 || max(len(was)-len(now), len(now)-len(was)) > 2 {
+		return nil, false
 	}
 	for k := range len(was) {
-		if slices.Equal(was[k:], now[:len(now)-k]) {
-			return k
+		n := min(len(was)-k, len(now))
+		if slices.Equal(was[k:k+n], now[:n]) {
+			added = now[n:]
+			for ; printed > 0 && len(added) > 0 && added[0] == ""; printed-- {
+				added = added[1:]
+			}
+			return added, true
 		}
 	}
-	return -1
+	return nil, false
+}
+
+// trimBlank is lines without the blank lines at their end.
+func trimBlank(lines []string) []string {
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
 }
 
 // resize makes the next view print in full.

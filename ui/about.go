@@ -111,7 +111,8 @@ func (m Model) readerLines() []string {
 
 func (m Model) renderReader() string {
 	h := m.height - 1
-	body := m.read.View(m.readerLines(), h)
+	lines := m.readerLines()
+	body := keepHeadings(m.read.View(lines, h), lines, m.read.off)
 	status := "Reader mode. j/k scroll, space pages, r leaves, q quits."
 	if m.notes != nil {
 		status = "Reader mode. j/k scroll, space pages, h says hello, r leaves, q quits."
@@ -123,6 +124,22 @@ func (m Model) renderReader() string {
 		}
 	}
 	return frame(append(fit(body, m.width, h), status), m.width, m.height)
+}
+
+// keepHeadings holds back the last line of a view of lines from off
+// when it is a heading whose underline is out of view, so that the status
+// line never falls between the two. A page down starts at the line a view
+// ended on, so the next page opens with the heading and its underline.
+func keepHeadings(view, lines []string, off int) []string {
+	n := len(view)
+	if n < 2 || off+n >= len(lines) {
+		return view
+	}
+	last, next := view[n-1], lines[off+n]
+	if last == "" || lipgloss.Width(next) != lipgloss.Width(last) || strings.Trim(next, "=-") != "" {
+		return view
+	}
+	return view[:n-1]
 }
 
 // widest is the width of the widest of lines.

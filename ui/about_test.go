@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/resume-ssh/resume/content"
 )
@@ -89,5 +90,50 @@ func TestReaderQuitsAfterThanks(t *testing.T) {
 		t.Fatal("q does nothing on the thanks screen")
 	} else if _, ok := quit().(tea.QuitMsg); !ok {
 		t.Fatal("q on the thanks screen does not quit")
+	}
+}
+
+// TestReaderKeepsHeadingsWhole pages through the reader at many sizes:
+// the line above the status is never a heading whose underline is out of
+// view, and every heading is seen with its underline on some page.
+func TestReaderKeepsHeadingsWhole(t *testing.T) {
+	for _, doc := range testDocs(t) {
+		for _, w := range []int{40, 80, 120} {
+			for h := 10; h <= 40; h++ {
+				m := drive(New(doc, WithClock(clock), WithReader(true)), w, h)
+				lines := m.readerLines()
+				heading := func(i int) bool {
+					return i >= 0 && i+1 < len(lines) && lines[i] != "" && strings.Trim(lines[i+1], "=-") == "" &&
+						len(lines[i+1]) > 0 && ansi.StringWidth(lines[i+1]) == ansi.StringWidth(lines[i])
+				}
+				whole := map[int]bool{}
+				for range len(lines) {
+					rows := strings.Split(ansi.Strip(m.View().Content), "\n")
+					shown := 0
+					for shown < h-1 && m.read.off+shown < len(lines) && rows[shown] == ansi.Strip(lines[m.read.off+shown]) {
+						shown++
+					}
+					if shown == 0 {
+						t.Fatalf("%dx%d: the reader shows none of the résumé:\n%s", w, h, strings.Join(rows, "\n"))
+					}
+					if last := m.read.off + shown - 1; heading(last) {
+						t.Fatalf("%dx%d: the status line falls under the heading %q, its underline out of view", w, h, lines[last])
+					}
+					for i := m.read.off; i+1 < m.read.off+shown; i++ {
+						whole[i] = true
+					}
+					if m.read.off+shown >= len(lines) {
+						break
+					}
+					next, _ := m.Update(press("space"))
+					m = next.(Model)
+				}
+				for i := range lines {
+					if heading(i) && !whole[i] {
+						t.Fatalf("%dx%d: the heading %q is never shown with its underline", w, h, lines[i])
+					}
+				}
+			}
+		}
 	}
 }
