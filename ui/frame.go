@@ -204,7 +204,7 @@ func (m Model) footer() string {
 		return st.Key.Render("/") + m.search.query + st.Selected.Render("▏") + count
 	}
 	quit := m.keys.Quit
-	if m.demo.on { // q is the tour's, so that a visitor cannot end the booth's session
+	if m.demo.on || m.formOpen() { // q is the tour's (a visitor cannot end the booth's session), or a letter in the form
 		quit = m.keys.ForceQuit
 	}
 	h := m.helpModel(0)

@@ -1,16 +1,11 @@
 package ui
 
 import (
-	"cmp"
-	"errors"
-	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/huh/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/resume-ssh/resume/ui/note"
 )
@@ -28,27 +23,31 @@ func WithNotes(save func(Note) (int64, error)) Option {
 	return func(m *Model) { m.notes = save }
 }
 
-// hello is the "say hello" form, a component held by pointer: huh's form
-// changes in place, and its answers stay when it is left and opened again
-// or when saving fails.
+// hello is the "say hello" form, a value-type component: its methods
+// return the form changed, and change nothing they are given, so that a
+// copy is a form of its own. The model holds one behind a pointer that it
+// replaces, never writes through, so that a session that never opens the
+// form pays one word for it.
 //
-// It asks one question at a time, each with a huh form of its own, and
-// shows the answers given so far as lines above and below it. A huh form
-// with all four fields holds about 48 KB while it is open, most of it
-// styles that huh keeps by value in each field; one field at a time keeps
-// the cost of an open form under 20 KB a session.
+// It asks one question at a time, in a text field of bubbles', and shows
+// the answers given so far as lines above and below it. The answers stay
+// when the form is left and opened again, or when saving fails. In reader
+// mode its questions are asked line by line instead (prompts).
 type hello struct {
-	form                 *huh.Form  // the question on screen; nil once left or done with
-	group                *huh.Group // form's only group, for its footer
-	lines                *prompts   // reader mode's questions, in place of the form
-	step                 int        // the question asked: one of the question* constants
-	name, email, message string
-	consent              string             // the answer to may the owner get in touch: y or n
-	contact              bool               // consent, read
-	answered             [numQuestions]bool // a question was answered with enter
-	fitError             bool               // the form was last sized with an error under it
-	status               string             // what happened to the last try
-	saved                bool
+	qs       []note.Question
+	input    textinput.Model // the question on screen, while asking
+	asking   bool            // the form is on screen, taking keys
+	lines    prompts         // reader mode's questions, in place of the form
+	reading  bool            // lines are open
+	step     int             // the question asked: one of the question* constants
+	typed    [numQuestions]string
+	answered [numQuestions]bool // a question was answered with enter
+	reason   string             // why the answer on screen was not taken
+	status   string             // what happened to the last try
+	saving   bool               // the note is being saved: the form takes no keys
+	saved    bool
+	width    int // the page's
+	height   int // the page's body
 }
 
 // The form's questions, in the order they are asked: indexes into
@@ -61,267 +60,152 @@ const (
 	numQuestions
 )
 
-// formKeys is huh's default key map, built once and shared by every
-// form: huh only reads a form's map, and copies each field's part of it.
-var formKeys = sync.OnceValue(huh.NewDefaultKeyMap)
+// formAct is what the visitor asked of the form with a message.
+type formAct int
+
+const (
+	formStay   formAct = iota
+	formLeave          // esc: back to the résumé, the answers kept
+	formSubmit         // the last question is answered: save the note
+)
+
+// inputKeys is bubbles' key map for typing in a field, built once and
+// shared by every field: a field only reads its map.
+var inputKeys = sync.OnceValue(textinput.DefaultKeyMap)
+
+// newHello is a form with nothing typed, asking questions qs.
+func newHello(qs []note.Question) hello { return hello{qs: qs} }
 
 // questions are the form's questions, with the owner's name in them.
 func (m Model) questions() []note.Question { return note.Questions(m.doc.Person.Name) }
 
-// validator is huh's form of question q's check; it changes nothing.
-func validator(q note.Question) func(string) error {
-	return func(s string) error {
-		if msg := note.Check(q.Field, s); msg != "" {
-			return errors.New(msg)
-		}
-		return nil
-	}
+// SetSize fits the form to a page w wide with h lines under its header.
+func (h hello) SetSize(w, height int) hello {
+	h.width, h.height = w, height
+	h.input.SetWidth(h.fieldWidth())
+	h.input.SetCursor(h.input.Position()) // scrolls the text to the cursor at the new width
+	return h
 }
 
-// set keeps an answer to field f that note.Check has passed.
-func (h *hello) set(f note.Field, answer string) {
-	n := h.note()
-	n.Set(f, answer)
-	h.name, h.email, h.message, h.contact = n.Name, n.Email, n.Message, n.Contact
-	if f == note.Contact {
-		h.consent = n.Answer(note.Contact)
-	}
+// formWidth is the width of the form's lines: at most 72.
+func (h hello) formWidth() int { return max(20, min(h.width-4, 72)) }
+
+// fieldWidth is the width of the text in the field, beside its prompt.
+func (h hello) fieldWidth() int { return h.formWidth() - len(h.input.Prompt) - 1 }
+
+// ask puts question q on screen, with what was typed for it before.
+func (h hello) ask(q int) hello {
+	h.step, h.asking, h.reason = q, true, ""
+	in := textinput.New()
+	in.KeyMap = inputKeys()
+	in.CharLimit = h.qs[q].Limit
+	in.Prompt = "> "
+	styles := in.Styles()
+	styles.Cursor.Blink = false // a blinking cursor would wake the session twice a second
+	in.SetStyles(styles)
+	in.SetValue(h.typed[q])
+	in.Focus()
+	h.input = in
+	return h.SetSize(h.width, h.height)
+}
+
+// release lets the question go, keeping the answers: it is asked again
+// when the visitor comes back.
+func (h hello) release() hello {
+	h.asking, h.input = false, textinput.Model{}
+	return h
+}
+
+// leave lets the form go with what was typed in the question on screen.
+func (h hello) leave() hello {
+	h.typed[h.step] = h.input.Value()
+	return h.release()
 }
 
 // note is the answers as a note.
-func (h *hello) note() note.Note {
-	return note.Note{Name: h.name, Email: h.email, Message: h.message, Contact: h.contact}
+func (h hello) note() Note {
+	var n note.Note
+	for q, f := range [...]note.Field{note.Name, note.Email, note.Message, note.Contact} {
+		n.Set(f, h.typed[q])
+	}
+	return Note{Name: n.Name, Email: n.Email, Message: n.Message, Contact: n.Contact}
 }
 
-// answer is what the visitor gave for question q, as it is shown.
-func (h *hello) answer(q int) string {
+// shown is question q's answer as the form shows it.
+func (h hello) shown(q int) string {
+	n := h.note()
 	switch q {
 	case questionName:
-		return h.name
+		return n.Name
 	case questionEmail:
-		return h.email
+		return n.Email
 	case questionMessage:
-		return cmp.Or(h.message, "—")
+		if n.Message == "" {
+			return "—"
+		}
+		return n.Message
 	}
-	if h.contact {
+	if n.Contact {
 		return "Yes"
 	}
 	return "No"
 }
 
-// savedMsg is what saving a note came to.
-type savedMsg struct {
-	id  int64
-	err error
-}
-
-// newForm builds the form for the question h.step over h's answers, to
-// fit the window. It never asks huh to be accessible: huh would decide
-// that from the server's own TERM, not the visitor's, and its accessible
-// mode prompts on the process's standard streams.
-func (m Model) newForm() {
-	h := m.hello
-	var field huh.Field
-	switch q := m.questions()[h.step]; h.step {
-	case questionName:
-		field = huh.NewInput().Key("name").Title(q.Title).Value(&h.name).CharLimit(q.Limit).Validate(validator(q))
-	case questionEmail:
-		field = huh.NewInput().Key("email").Title(q.Title).Value(&h.email).CharLimit(q.Limit).Validate(validator(q))
-	case questionMessage:
-		// An Input, not a Text: bubbles' textarea reserves 240 KB for 10,000
-		// lines, twice, where a note has at most 1,000 characters.
-		field = huh.NewInput().Key("message").Title(q.Title).Value(&h.message).CharLimit(q.Limit)
-	default:
-		// Typed, not a choice of two buttons: huh's Yes/No look the same
-		// without colour, and its default let an enter store "no" unasked.
-		// The answer must be y or n, and it shows as a letter.
-		field = huh.NewInput().Key("contact").Title(q.Title + q.Hint).Value(&h.consent).CharLimit(q.Limit).Validate(validator(q))
-	}
-	h.group = huh.NewGroup(field)
-	h.form = huh.NewForm(h.group).WithKeyMap(formKeys()).WithAccessible(false).WithShowHelp(false)
-	m.fitForm()
-}
-
-// fitForm sizes the form to the window: at most 72 wide, and as high as
-// the question and what is wrong with its answer, so that the reason is
-// right under it; less when the page has no room for that.
-func (m Model) fitForm() {
-	h := m.hello
-	h.form.WithWidth(m.formWidth()) // first: the reason wraps to it
-	rows, room := m.questionRows(), m.formRoom(m.answerRows())
-	footer := 0
-	if s := h.group.Footer(); s != "" { // with huh's help off, the reason
-		footer = lipgloss.Height(s)
-		room-- // huh draws a blank line above its footer that it does not count
-	}
-	h.fitError = footer > 0
-	h.form.WithHeight(max(footer+1, min(rows+footer, room)))
-}
-
-func (m Model) formWidth() int { return max(20, min(m.width-4, 72)) }
-
-// formRoom is the height left for the form when rows lines of answers
-// are shown with it.
-func (m Model) formRoom(rows int) int {
-	room := m.bodyHeight() - 2 - rows // the page's title and a blank line
-	if m.hello.status != "" {
-		room -= 2
-	}
-	return room
-}
-
-// answerRows is how many lines the answers to the other questions take:
-// each answered one, and a blank line under those above the question;
-// none when the window has no room for them and the question too.
-func (m Model) answerRows() int {
-	h, n := m.hello, 0
-	for q := range numQuestions {
-		if q != h.step && h.answered[q] {
-			n++
-		}
-	}
-	if slices.Contains(h.answered[:h.step], true) {
-		n++
-	}
-	if m.formRoom(n) < m.formNeed() {
-		return 0
-	}
-	return n
-}
-
-// questionRows is the height of the question on screen: an input's
-// title and its line, or the confirmation's title, a blank line and its
-// buttons.
-func (m Model) questionRows() int { return 2 }
-
-// formNeed is the height kept for the form: the question, and under an
-// input a blank line and the reason its answer is wrong, so that the
-// answers around it stay put when a reason comes and goes.
-func (m Model) formNeed() int {
-	if m.hello.step == questionContact {
-		return m.questionRows() // its reason is one short line, seldom shown: answers first
-	}
-	return m.questionRows() + 2
-}
-
-// release lets the form go, keeping the answers: it is made again when
-// the visitor comes back.
-func (h *hello) release() { h.form, h.group = nil, nil }
-
-// ask puts question q on screen, keeping every answer.
-func (m Model) ask(q int) tea.Cmd {
-	m.hello.step = q
-	m.newForm()
-	return m.hello.form.Init()
-}
-
-// clickAnswer goes back to the question whose answer is on row y of the
-// screen, as a click there asks.
-func (m Model) clickAnswer(y int) tea.Cmd {
-	_, asks := m.helloRows()
-	if row := y - len(m.header()); row >= 0 && row < len(asks) && asks[row] >= 0 {
-		return m.ask(asks[row])
-	}
-	return nil
-}
-
-// openHello shows the form, making it the first time, at the question
-// the visitor was last asked.
-func (m Model) openHello() (Model, tea.Cmd) {
-	if m.notes == nil {
-		return m, nil
-	}
-	if m.hello == nil || m.hello.saved {
-		m.hello = &hello{}
-	}
-	m.hello.status = ""
-	m.page = pageHello
-	return m, m.ask(m.hello.step)
-}
-
-// updateHello gives msg to the question on screen, asks the next one when
-// it is answered, and saves the note after the last.
-func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
-	h := m.hello
+// Update gives a message to the question on screen: a key types, enter
+// answers and asks the next question (or submits after the last), tab
+// and shift+tab move, esc leaves; a click on an answer asks its question
+// again. It reports what the visitor asked of the form.
+func (h hello) Update(msg tea.Msg, k *KeyMap) (hello, formAct) {
 	switch msg := msg.(type) {
 	case tea.MouseClickMsg:
-		if msg.Button != tea.MouseLeft {
-			return m, nil
-		}
-		if msg.Y == 0 { // a tab: the form is left for it, as with esc
-			m.page = pageRoles
-			h.release()
-			return m.updateMouse(msg), nil
-		}
-		return m, m.clickAnswer(msg.Y)
-	case tea.MouseMsg:
-		return m, nil // huh has no mouse; the wheel has nothing to scroll
-	case tea.WindowSizeMsg:
-		m.fitForm()
-		return m, nil
+		return h, formStay // the model turns clicks into rows: Click
 	case tea.KeyPressMsg:
-		k := m.keys
 		switch {
 		case match(msg, k.FormLeave):
-			m.page = pageRoles // the answers stay for next time
-			h.release()
-			return m, nil
+			return h.leave(), formLeave
 		case match(msg, k.FormBack):
 			if h.step == 0 {
-				return m, nil
+				return h, formStay
 			}
-			return m, m.ask(h.step - 1)
-		case match(msg, k.FormNext): // each form has one field, whose tab would do nothing
-			return m.updateHello(tea.KeyPressMsg{Code: tea.KeyEnter})
+			h.typed[h.step] = h.input.Value()
+			return h.ask(h.step - 1), formStay
+		case match(msg, k.FormAnswer), match(msg, k.FormNext):
+			return h.answer(h.input.Value())
 		case h.step == questionContact && (match(msg, k.FormYes) || match(msg, k.FormNo)):
-			// One key answers, as huh's confirm did: the letter is shown
-			// in the field and taken.
-			h.consent = "n"
-			if match(msg, k.FormYes) {
-				h.consent = "y"
-			}
-			m.ask(questionContact)
-			return m.updateHello(tea.KeyPressMsg{Code: tea.KeyEnter})
+			// One key answers: the letter is shown in the field and taken.
+			return h.answer(strings.ToLower(msg.Text))
 		}
 	}
-	f, cmd := h.form.Update(msg)
-	if form, ok := f.(*huh.Form); ok {
-		h.form = form
-	}
-	if h.form.State != huh.StateCompleted {
-		if (len(h.form.Errors()) > 0) != h.fitError {
-			m.fitForm() // huh sized its viewport for the error or its absence
-		}
-		return m, cmd
+	h.input, _ = h.input.Update(msg) // a still cursor: no command to run
+	return h, formStay
+}
+
+// answer takes s as the answer to the question on screen, when the note's
+// check passes it, and asks the next question; formSubmit after the
+// last.
+func (h hello) answer(s string) (hello, formAct) {
+	h.typed[h.step] = s
+	if problem := note.Check(h.qs[h.step].Field, s); problem != "" {
+		h.input.SetValue(s)
+		h.reason = problem
+		return h, formStay
 	}
 	h.answered[h.step] = true
-	if h.step == questionContact {
-		h.set(note.Contact, h.consent)
+	if q := h.nextQuestion(); q < numQuestions {
+		return h.ask(q), formStay
 	}
-	if q := m.nextQuestion(); q < numQuestions {
-		return m, m.ask(q)
-	}
-	n := Note{Name: h.name, Email: h.email, Message: h.message, Contact: h.contact}
-	if utf8.RuneCountInString(n.Message) > 1000 {
-		n.Message = string([]rune(n.Message)[:1000])
-	}
-	h.status = "saving…"
-	save := m.notes
-	return m, func() tea.Msg {
-		id, err := save(n)
-		return savedMsg{id, err}
-	}
+	h.input.SetValue(s)
+	h.reason, h.status, h.saving = "", "saving…", true
+	return h, formSubmit
 }
 
 // nextQuestion is the question to ask once the one on screen is
 // answered: the first one whose answer is missing or wrong (a visitor may
 // have gone back and left one half typed), or else the next in order;
 // numQuestions when all are answered.
-func (m Model) nextQuestion() int {
-	h := m.hello
-	qs := m.questions()
+func (h hello) nextQuestion() int {
 	for _, q := range [...]int{questionName, questionEmail} {
-		if note.Check(qs[q].Field, h.answer(q)) != "" {
+		if note.Check(h.qs[q].Field, h.typed[q]) != "" {
 			return q
 		}
 	}
@@ -333,34 +217,39 @@ func (m Model) nextQuestion() int {
 	return numQuestions
 }
 
-// saved shows what saving came to: the thanks, or why not, with the
-// last question asked again over the answers, so that enter tries again.
-func (m Model) saved(msg savedMsg) (Model, tea.Cmd) {
-	h := m.hello
-	if h == nil {
-		return m, nil
-	}
+// Saved is the form once saving came to msg: the thanks, or why not, with
+// the last question asked again over the answers, so that enter tries
+// again.
+func (h hello) Saved(msg savedMsg) hello {
+	h.saving = false
 	if msg.err != nil {
 		h.status = "Not saved: " + msg.err.Error()
-		return m, m.ask(questionContact)
+		return h.ask(questionContact)
 	}
 	h.status, h.saved = note.Saved(msg.id), true
-	h.release()
-	return m, nil
+	return h.release()
 }
 
-// helloLines is the question on screen between the answers to the others,
-// or the form's outcome.
-func (m Model) helloLines() []string {
-	lines, _ := m.helloRows()
-	return lines
+// Click is the form after a click on row y of its page: a click on an
+// answer asks its question again.
+func (h hello) Click(y int, st *Styles) hello {
+	if _, asks := h.Rows(st); y >= 0 && y < len(asks) && asks[y] >= 0 {
+		h.typed[h.step] = h.input.Value()
+		return h.ask(asks[y])
+	}
+	return h
 }
 
-// helloRows is the form's page, and for each of its lines the question a
-// click on it asks again (an answer's line), or -1: the click areas come
-// from the layout itself, not from searching what was drawn.
-func (m Model) helloRows() (lines []string, asks []int) {
-	h, st := m.hello, m.styles
+// savedMsg is what saving a note came to.
+type savedMsg struct {
+	id  int64
+	err error
+}
+
+// Rows is the form's page, and for each of its lines the question a click
+// on it asks again (an answer's line), or -1: the click areas come from
+// the layout itself, not from searching what was drawn.
+func (h hello) Rows(st *Styles) (lines []string, asks []int) {
 	add := func(line string, q int) {
 		lines, asks = append(lines, line), append(asks, q)
 	}
@@ -370,26 +259,57 @@ func (m Model) helloRows() (lines []string, asks []int) {
 		add("  "+st.Accent.Render(h.status), -1)
 		add("", -1)
 	}
-	if h.form == nil {
+	if !h.asking {
 		return lines, asks
 	}
-	shown, qs := m.answerRows() > 0, m.questions()
-	answer := func(q int) {
-		line := "✓ " + qs[q].Title + "  " + printable(h.answer(q))
-		add("  "+truncate(st.Dim.Render(line), m.formWidth()), q)
+	w := h.formWidth()
+	question := []string{
+		"  " + st.Accent.Bold(true).Render(h.qs[h.step].Title+h.qs[h.step].Hint),
+		"  " + h.input.View(),
 	}
-	if shown {
+	// Under a question whose answer may be wrong, room for the reason
+	// stays even while there is none, so that the answers below it stay
+	// put when a reason comes and goes.
+	if h.reason != "" || h.step != questionContact {
+		question = append(question, "")
+		if h.reason == "" {
+			question = append(question, "")
+		} else {
+			mark := st.Error.Render("✗ ")
+			for _, l := range wrapRuns([]run{{text: h.reason}}, w-2, "", withBase(st, st.Error)) {
+				question, mark = append(question, "  "+mark+l), "  "
+			}
+		}
+	}
+	above, below := 0, 0
+	for q := range numQuestions {
+		switch {
+		case q == h.step || !h.answered[q]:
+		case q < h.step:
+			above++
+		default:
+			below++
+		}
+	}
+	room := h.height - len(lines) - len(question)
+	if above > 0 {
+		room--
+	}
+	answer := func(q int) {
+		line := "✓ " + h.qs[q].Title + "  " + printable(h.shown(q))
+		add("  "+truncate(st.Dim.Render(line), w), q)
+	}
+	shown := above+below <= room
+	if shown && above > 0 {
 		for q := range h.step {
 			if h.answered[q] {
 				answer(q)
 			}
 		}
-		if slices.Contains(h.answered[:h.step], true) {
-			add("", -1)
-		}
+		add("", -1)
 	}
-	for _, l := range strings.Split(h.form.View(), "\n") {
-		add("  "+l, -1)
+	for _, l := range question {
+		add(l, -1)
 	}
 	if shown {
 		for q := h.step + 1; q < numQuestions; q++ {
@@ -401,9 +321,79 @@ func (m Model) helloRows() (lines []string, asks []int) {
 	return lines, asks
 }
 
+// openHello shows the form, making it the first time, at the question
+// the visitor was last asked.
+func (m Model) openHello() Model {
+	if m.notes == nil {
+		return m
+	}
+	h := newHello(m.questions())
+	if m.hello != nil && !m.hello.saved {
+		h = *m.hello
+	}
+	h.status = ""
+	h = h.SetSize(m.width, m.bodyHeight()).ask(h.step)
+	m.hello, m.page = &h, pageHello
+	return m
+}
+
+// updateHello gives msg to the form, and saves the note after the last
+// question.
+func (m Model) updateHello(msg tea.Msg) (Model, tea.Cmd) {
+	h := *m.hello
+	if click, ok := msg.(tea.MouseClickMsg); ok {
+		switch {
+		case click.Button != tea.MouseLeft:
+		case click.Y == 0: // a tab: the form is left for it, as with esc
+			h = h.leave()
+			m.hello, m.page = &h, pageRoles
+			return m.updateMouse(click), nil
+		default:
+			h = h.Click(click.Y-len(m.header()), m.styles)
+		}
+		m.hello = &h
+		return m, nil
+	}
+	h, act := h.Update(msg, m.keys)
+	m.hello = &h
+	switch act {
+	case formLeave:
+		m.page = pageRoles
+	case formSubmit:
+		return m, m.save(h.note())
+	}
+	return m, nil
+}
+
+// save stores n with the function the model was given, as a command.
+func (m Model) save(n Note) tea.Cmd {
+	save := m.notes
+	return func() tea.Msg {
+		id, err := save(n)
+		return savedMsg{id, err}
+	}
+}
+
+// saved shows what saving came to.
+func (m Model) saved(msg savedMsg) Model {
+	if m.hello == nil {
+		return m
+	}
+	h := m.hello.Saved(msg)
+	m.hello = &h
+	return m
+}
+
+// helloLines is the question on screen between the answers to the others,
+// or the form's outcome.
+func (m Model) helloLines() []string {
+	lines, _ := m.hello.Rows(m.styles)
+	return lines
+}
+
 // formOpen reports whether the hello form is on screen, taking keys.
 func (m Model) formOpen() bool {
-	return m.page == pageHello && m.hello != nil && m.hello.form != nil && m.hello.form.State == huh.StateNormal
+	return m.page == pageHello && m.hello != nil && m.hello.asking && !m.hello.saving
 }
 
 func b2i(b bool) int {

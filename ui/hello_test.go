@@ -41,25 +41,21 @@ func (d *driver) waitScreen(want string) string {
 	}
 }
 
-// waitField waits until the form's focus is on the field with key: huh
-// moves it with a command of its own, after the key that asks.
+// waitField waits until the form asks the question with key.
 func (d *driver) waitField(key string) {
 	d.t.Helper()
+	want := map[string]int{"name": questionName, "email": questionEmail, "message": questionMessage, "contact": questionContact}[key]
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		focused := ""
+		asked := false
 		done := make(chan struct{})
-		d.send(peekFn{func(m Model) {
-			if m.hello != nil && m.hello.form != nil {
-				focused = m.hello.form.GetFocusedField().GetKey()
-			}
-		}, done})
+		d.send(peekFn{func(m Model) { asked = m.hello != nil && m.hello.asking && m.hello.step == want }, done})
 		<-done
-		if focused == key {
+		if asked {
 			return
 		}
 		if time.Now().After(deadline) {
-			d.t.Fatalf("the form never focused %q:\n%s", key, d.screenInLoop())
+			d.t.Fatalf("the form never asked %q:\n%s", key, d.screenInLoop())
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
@@ -99,7 +95,7 @@ func TestHelloForm(t *testing.T) {
 	d.typeText("Bo Visitor")
 	d.keys("enter")
 	d.waitField("email")
-	if s := d.screenInLoop(); !strings.Contains(s, "✓ Your name  Bo Visitor") || strings.Contains(s, "┃ Your name") {
+	if s := d.screenInLoop(); !strings.Contains(s, "✓ Your name  Bo Visitor") || !strings.Contains(s, "Your email\n  > ") {
 		t.Errorf("the answered question is not shown as answered:\n%s", s)
 	}
 	d.typeText("bo@example.com")
@@ -197,10 +193,10 @@ func TestHelloFormSmallAndMouse(t *testing.T) {
 	d.keys("enter") // no name: the reason is on screen, under the question
 	d.waitScreen("please give a name")
 	for _, f := range []struct{ key, whole, answer string }{
-		{"name", "┃ >", "Bo"},
-		{"email", "┃ >", "bo@example.com"},
-		{"message", "┃ >", "Hi"},
-		{"contact", "┃ May the owner contact you? (y/n)", ""},
+		{"name", "Your name\n  > ", "Bo"},
+		{"email", "Your email\n  > ", "bo@example.com"},
+		{"message", "A message (optional)\n  > ", "Hi"},
+		{"contact", "May the owner contact you? (y/n)\n  > ", ""},
 	} {
 		d.waitField(f.key)
 		s := d.screenInLoop()
@@ -227,7 +223,7 @@ func TestHelloFormSmallAndMouse(t *testing.T) {
 }
 
 // TestHelloFormsSideBySide: visitors fill their forms at the same time,
-// which share huh's key map; under -race a write to it anywhere fails
+// which share one key map for typing; under -race a write to it anywhere fails
 // this test. Each note reaches the function its own model was given.
 func TestHelloFormsSideBySide(t *testing.T) {
 	t.Parallel()
@@ -264,13 +260,13 @@ func TestHelloFormsSideBySide(t *testing.T) {
 	}
 }
 
-// TestHelloFormIsLetGo: esc lets the form go, huh's group with it, and
+// TestHelloFormIsLetGo: esc lets the form's field go, and
 // keeps the answers; h comes back to the question the visitor left.
 func TestHelloFormIsLetGo(t *testing.T) {
 	d := startDoc(t, content.Default(), 80, 24, WithNotes(func(Note) (int64, error) { return 1, nil }))
 	held := func() (held bool) {
 		done := make(chan struct{})
-		d.send(peekFn{func(m Model) { held = m.hello.form != nil || m.hello.group != nil }, done})
+		d.send(peekFn{func(m Model) { held = m.hello.asking || m.hello.input.Value() != "" || m.hello.input.Focused() }, done})
 		<-done
 		return held
 	}
@@ -336,7 +332,7 @@ func TestConsentIsAskedAndShown(t *testing.T) {
 	d.keys("n")
 	s := d.waitScreen("Not saved: the inbox is full")
 	// The question is asked again with the answer given, as text.
-	if !strings.Contains(s, "┃ > n") {
+	if !strings.Contains(s, "(y/n)\n  > n") {
 		t.Errorf("the answer is not shown without colour:\n%s", s)
 	}
 	mu.Lock()
@@ -372,4 +368,36 @@ func TestFormKeysAreTheKeyMaps(t *testing.T) {
 	}
 	d.keys("ctrl+b")
 	d.waitField("name")
+}
+
+// TestHelloFormIsAValue: the form is a value, like the rest of the model:
+// keys given to one copy of a model leave another's form as it was.
+func TestHelloFormIsAValue(t *testing.T) {
+	m := drive(New(content.Default(), WithClock(clock), WithNotes(func(Note) (int64, error) { return 1, nil })), 80, 24, "h", "B", "o")
+	before := screenOf(m)
+	other := drive(m, 80, 24, "b", "enter", "x")
+	if screenOf(m) != before {
+		t.Errorf("keys given to a copy changed the form:\n%s\nbecame\n%s", before, screenOf(m))
+	}
+	if screenOf(other) == before {
+		t.Error("the copy did not change")
+	}
+}
+
+// TestHelloFormFollowsTheWindow: a resize fits the field to the new
+// width, so that the end of a long answer, where the cursor is, stays in
+// view.
+func TestHelloFormFollowsTheWindow(t *testing.T) {
+	name := strings.Repeat("Bo ", 15) + "Visitor"
+	keys := []string{"h"}
+	for _, r := range name {
+		keys = append(keys, string(r))
+	}
+	m := drive(New(content.Default(), WithClock(clock), WithNotes(func(Note) (int64, error) { return 1, nil })), 100, 30, keys...)
+	m = drive(m, 40, 12)
+	rows := strings.Split(screenOf(m), "\n")
+	i := slices.IndexFunc(rows, func(r string) bool { return strings.HasPrefix(r, "  > ") })
+	if i < 0 || !strings.Contains(rows[i], "Visitor") || strings.Contains(rows[i], "…") {
+		t.Errorf("at 40 columns the field does not show the end of the answer:\n%s", strings.Join(rows, "\n"))
+	}
 }

@@ -66,7 +66,7 @@ type KeyMap struct {
 	SearchUp, SearchDown           key.Binding
 	SearchDelete, SearchDeleteWord key.Binding
 	SearchClear                    key.Binding
-	// In the hello form, beside its field's own keys (huh's, for typing).
+	// In the hello form, beside its field's own keys (bubbles' text input's, for typing).
 	FormAnswer, FormNext, FormBack key.Binding
 	FormLeave, FormDelete          key.Binding
 	FormYes, FormNo                key.Binding

@@ -119,8 +119,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.promptsOpen() {
 		switch msg := msg.(type) {
 		case tea.WindowSizeMsg:
-			m.width, m.height = msg.Width, msg.Height
-			return m, nil
+			return m.resize(msg), nil
 		case tea.KeyPressMsg:
 			if match(msg, m.keys.ForceQuit) {
 				return m, tea.Quit
@@ -133,11 +132,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// the theme, ctrl+c and what saving came to.
 		switch msg := msg.(type) {
 		case tea.WindowSizeMsg:
-			m.width, m.height = msg.Width, msg.Height
+			return m.resize(msg), nil
 		case tea.BackgroundColorMsg:
 			m.setTheme(msg.IsDark())
+			return m, nil
 		case savedMsg:
-			return m.saved(msg)
+			return m.saved(msg), nil
 		case tea.KeyPressMsg:
 			if match(msg, m.keys.ForceQuit) {
 				return m, tea.Quit
@@ -149,9 +149,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case savedMsg:
-		m, cmd = m.saved(msg)
+		m = m.saved(msg)
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		m = m.resize(msg)
 	case tea.BackgroundColorMsg:
 		m.setTheme(msg.IsDark())
 	case idleMsg, tourMsg:
@@ -171,6 +171,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.clamp()
 	return m, cmd
+}
+
+// resize fits the model, and the hello form if it has one, to the window.
+func (m Model) resize(msg tea.WindowSizeMsg) Model {
+	m.width, m.height = msg.Width, msg.Height
+	if m.hello != nil {
+		h := m.hello.SetSize(m.width, m.bodyHeight())
+		m.hello = &h
+	}
+	return m
 }
 
 // interrupt lets input stop the demo's tour first; the key that stops it
@@ -230,7 +240,7 @@ func (m Model) updateKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	case match(msg, k.Card):
 		return m.open(pageCard), nil
 	case match(msg, k.Hello):
-		return m.openHello()
+		return m.openHello(), nil
 	case match(msg, k.Copy) && m.page == pageCard:
 		return m.copyContact()
 	case match(msg, k.Copy) && m.page == pageRoles:

@@ -13,8 +13,8 @@ import (
 // prompts is the hello form in reader mode: the same four questions asked
 // one line at a time, as a transcript that only grows, so that a screen
 // reader reads each question once and a line-only terminal shows what is
-// typed as it is typed. The answers are the hello component's, shared
-// with the form.
+// typed as it is typed. It is part of the hello component, whose answers
+// it shares with the form, and like it a value.
 type prompts struct {
 	said   []string // the transcript so far: questions answered, complaints
 	step   int      // the question being asked; len(questions) when done
@@ -24,61 +24,68 @@ type prompts struct {
 
 // promptsOpen reports whether reader mode's questions are on screen.
 func (m Model) promptsOpen() bool {
-	return m.reader && m.page == pageHello && m.hello != nil && m.hello.lines != nil
+	return m.reader && m.page == pageHello && m.hello != nil && m.hello.reading
 }
 
 // openPrompts starts reader mode's questions, with answers kept from
 // before offered again as they were.
 func (m Model) openPrompts() Model {
-	if m.hello == nil || m.hello.saved {
-		m.hello = &hello{}
+	h := newHello(m.questions())
+	if m.hello != nil && !m.hello.saved {
+		h = *m.hello
 	}
-	m.hello.lines, m.hello.status = &prompts{}, ""
-	m.page = pageHello
+	h.lines, h.reading, h.status = prompts{}, true, ""
+	m.hello, m.page = &h, pageHello
 	return m
+}
+
+// say is p with lines added to its transcript, which it shares with no
+// other copy.
+func (p prompts) say(lines ...string) prompts {
+	p.said = append(p.said[:len(p.said):len(p.said)], lines...)
+	return p
 }
 
 // updatePrompts takes a key: a letter is typed, backspace takes one back,
 // enter answers, esc leaves; and what saving came to.
 func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
-	h := m.hello
+	h := *m.hello
 	p := h.lines
-	qs := m.questions()
+	qs := h.qs
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case savedMsg:
 		p.saving = false
 		if msg.err != nil {
-			p.said = append(p.said, "Not saved: "+msg.err.Error(), "Press enter to try again, or esc to leave.")
-			return m, nil
+			p = p.say("Not saved: "+msg.err.Error(), "Press enter to try again, or esc to leave.")
+			break
 		}
 		h.status, h.saved = note.Saved(msg.id), true
-		p.said = append(p.said, h.status, "Press esc to go back to the résumé.")
-		return m, nil
+		p = p.say(h.status, "Press esc to go back to the résumé.")
 	case tea.KeyPressMsg:
 		switch {
 		case match(msg, m.keys.FormLeave):
-			m.page, h.lines = pageRoles, nil // the answers stay for next time
-			return m, nil
+			m.page, h.reading = pageRoles, false // the answers stay for next time
 		case h.saved && match(msg, m.keys.Quit) && !m.demo.on:
 			return m, tea.Quit // nothing is being typed: q quits, as everywhere
 		case p.saving || h.saved:
-			return m, nil
 		case p.step == len(qs): // not saved: enter tries again
 			if match(msg, m.keys.FormAnswer) {
-				return m, m.savePrompts()
+				p, cmd = p.say("saving…"), m.save(h.note())
+				p.saving = true
 			}
 		case match(msg, m.keys.FormAnswer):
 			q := qs[p.step]
-			p.said = append(p.said, q.Prompt()+p.typed)
+			p = p.say(q.Prompt() + p.typed)
 			if problem := note.Check(q.Field, p.typed); problem != "" {
-				p.said = append(p.said, problem)
-				p.typed = ""
-				return m, nil
+				p, p.typed = p.say(problem), ""
+				break
 			}
-			h.set(q.Field, p.typed)
+			h.typed[p.step], h.answered[p.step] = p.typed, true
 			p.step, p.typed = p.step+1, ""
 			if p.step == len(qs) {
-				return m, m.savePrompts()
+				p, cmd = p.say("saving…"), m.save(h.note())
+				p.saving = true
 			}
 		case match(msg, m.keys.FormDelete):
 			if _, n := utf8.DecodeLastRuneInString(p.typed); n > 0 {
@@ -93,20 +100,9 @@ func (m Model) updatePrompts(msg tea.Msg) (Model, tea.Cmd) {
 			p.typed += msg.Text
 		}
 	}
-	return m, nil
-}
-
-// savePrompts sends the answers, as the form does.
-func (m Model) savePrompts() tea.Cmd {
-	h := m.hello
-	h.lines.saving = true
-	h.lines.said = append(h.lines.said, "saving…")
-	n := Note{Name: h.name, Email: h.email, Message: h.message, Contact: h.contact}
-	save := m.notes
-	return func() tea.Msg {
-		id, err := save(n)
-		return savedMsg{id, err}
-	}
+	h.lines = p
+	m.hello = &h
+	return m, cmd
 }
 
 // promptLines is the transcript, and the question being asked last, with
@@ -114,8 +110,7 @@ func (m Model) savePrompts() tea.Cmd {
 // for more.
 func (m Model) promptLines() (lines []string, cursor bool) {
 	h := m.hello
-	p := h.lines
-	qs := m.questions()
+	p, qs := h.lines, h.qs
 	lines = append([]string{"Say hello: four questions, each answered with enter; esc leaves.", ""}, p.said...)
 	if p.step < len(qs) && !p.saving && !h.saved {
 		return append(lines, qs[p.step].Prompt()+p.typed), true
