@@ -26,6 +26,10 @@ type Resume struct {
 	// Card is what the contact card's QR code holds: "url" (the default,
 	// when it is "") or "vcard".
 	Card string
+	// PageURL is where the résumé's web page is public, when the server
+	// says so (--public-url): the card points there when the owner gives
+	// no URL of their own. It is not the document's: no export has it.
+	PageURL string
 
 	fromJSON bool      // Source is JSON Resume, not Markdown
 	notes    []Warning // what the parser read but doubts

@@ -92,7 +92,7 @@ func (w *textWriter) section(s Section) {
 		w.heading(s.Heading, underline(s.Level))
 	}
 	w.blocks(s.Blocks)
-	if compact(s) {
+	if s.Compact() {
 		w.gap()
 		for _, e := range s.Entries {
 			w.para(e.Line1(), "- ", "  ")
@@ -104,9 +104,10 @@ func (w *textWriter) section(s Section) {
 	}
 }
 
-// compact reports whether a section's entries are each one line: skills,
-// languages and interests with nothing under them.
-func compact(s Section) bool {
+// Compact reports whether a section's entries are each one line: skills,
+// languages and interests with nothing under them, which every view
+// lists one to a line (Line1).
+func (s Section) Compact() bool {
 	if s.Kind != Skills && s.Kind != Languages && s.Kind != Interests {
 		return false
 	}

@@ -50,13 +50,16 @@ func (r *Resume) CardPayload() string {
 	return r.CardURL()
 }
 
-// CardURL is the short payload: the owner's URL, else their first
-// profile's, else a mailto: link.
+// CardURL is the short payload: the owner's URL, else the résumé's web
+// page when it is public, else their first profile's, else a mailto:
+// link.
 func (r *Resume) CardURL() string {
 	p := r.Person
 	switch {
 	case p.URL != "":
 		return p.URL
+	case r.PageURL != "":
+		return r.PageURL
 	case len(p.Profiles) > 0 && p.Profiles[0].URL != "":
 		return p.Profiles[0].URL
 	case p.Email != "":

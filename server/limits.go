@@ -232,26 +232,10 @@ func sourceKey(addr net.Addr) netip.Prefix {
 func (l *limiter) admit(key netip.Prefix) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
-	full := len(l.sources) >= l.cfg.MaxSources
-	if since := now.Sub(l.lastPrune); since >= pruneEvery || (full && since >= pruneFullEvery) {
-		l.prune(now)
-	}
-	src := l.sources[key]
-	if src == nil {
-		if len(l.sources) >= l.cfg.MaxSources {
-			return refusedSources
-		}
-		src = &source{tokens: float64(l.cfg.PerSourceRate), refilled: now}
-		l.sources[key] = src
-	}
-	if src.penalty.Sub(now) > l.cfg.PenaltyThreshold {
-		return refusedPenalty
-	}
-	l.refill(src, now)
+	src, why := l.source(key)
 	switch {
-	case src.tokens < 1:
-		return refusedRate
+	case why != "":
+		return why
 	case l.inPhase[phaseKex] >= l.cfg.MaxHandshakes:
 		return refusedHandshakes
 	case src.inPhase[phaseKex] >= max(1, l.cfg.MaxHandshakes/4):
@@ -266,6 +250,45 @@ func (l *limiter) admit(key netip.Prefix) string {
 	src.conns++
 	l.inPhase[phaseKex]++
 	return ""
+}
+
+// source is key's entry, made if new, once what it owes and its rate
+// allow it a new connection or request; else why not. l.mu is held.
+func (l *limiter) source(key netip.Prefix) (*source, string) {
+	now := l.now()
+	full := len(l.sources) >= l.cfg.MaxSources
+	if since := now.Sub(l.lastPrune); since >= pruneEvery || (full && since >= pruneFullEvery) {
+		l.prune(now)
+	}
+	src := l.sources[key]
+	if src == nil {
+		if len(l.sources) >= l.cfg.MaxSources {
+			return nil, refusedSources
+		}
+		src = &source{tokens: float64(l.cfg.PerSourceRate), refilled: now}
+		l.sources[key] = src
+	}
+	if src.penalty.Sub(now) > l.cfg.PenaltyThreshold {
+		return nil, refusedPenalty
+	}
+	l.refill(src, now)
+	if src.tokens < 1 {
+		return nil, refusedRate
+	}
+	return src, ""
+}
+
+// request decides whether a web request from key may be served: it
+// spends the source's rate, shared with its SSH connections, and is
+// refused what the source owes for abuse, as they are.
+func (l *limiter) request(key netip.Prefix) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	src, why := l.source(key)
+	if why == "" {
+		src.tokens--
+	}
+	return why
 }
 
 func (l *limiter) refill(src *source, now time.Time) {

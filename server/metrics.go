@@ -28,6 +28,7 @@ type metrics struct {
 	notes      *prometheus.CounterVec // by result: saved, invalid, full, error
 	notReady   prometheus.Counter     // /readyz checks that found the inbox down
 	storeTime  prometheus.Histogram
+	web        *prometheus.CounterVec // by route and status
 }
 
 // The kinds of session, as resume_sessions_total counts them.
@@ -80,6 +81,9 @@ func newMetrics(lim *limiter) *metrics {
 			Name: "resume_inbox_store_seconds", Help: "How long storing a note took, to its commit.",
 			Buckets: []float64{0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5},
 		}),
+		web: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "resume_http_requests_total", Help: "Web page requests answered, by route (other for unknown paths) and status.",
+		}, []string{"route", "code"}),
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "resume_document_reloads_total", Help: "Reloads of the résumé file, by result (ok, error: the last good one is kept).",
 		}, []string{"result"}),
@@ -96,7 +100,7 @@ func newMetrics(lim *limiter) *metrics {
 			return float64([]int{kex, login}[p])
 		})
 	}
-	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked, m.reloads, m.notes, m.notReady, m.storeTime,
+	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked, m.reloads, m.notes, m.notReady, m.storeTime, m.web,
 		waiting(phaseKex, "kex"), waiting(phaseLogin, "login"),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

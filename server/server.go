@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -91,6 +92,16 @@ type Config struct {
 	// name is needed because OpenSSH tries "none" first, which every
 	// other user is let in with.
 	OwnerUser string
+	// PublicHost and PublicPort are where visitors reach the SSH server,
+	// for the web page's "ssh HOST" line; with no host the line is left
+	// out, and port 0 means 22.
+	PublicHost string
+	PublicPort int
+	// PublicURL is the web page's public address: the contact card's QR
+	// code points there when the résumé gives no URL of its own.
+	PublicURL string
+	// Lang is the web page's language (its lang attribute); "" means en.
+	Lang string
 	// Now is the date: what the résumé's durations ("13 yrs 5 mos") are
 	// counted to, and the clock of the per-source rates and penalties;
 	// nil means time.Now. Every timeout of a connection or a session runs
@@ -179,6 +190,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
+	webs     []*http.Server // the web page's servers (web.go)
 	closing  bool
 	wg       sync.WaitGroup // session handlers
 }
@@ -210,7 +222,7 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	s.unsupported = &unsupportedOnce{report: func(kind string) {
 		s.log.Warn("the browser returned a command the server cannot carry out; it is ignored", "kind", kind)
 	}}
-	s.docs.Store(newDocument(doc))
+	s.docs.Store(s.newDocument(doc))
 	s.browser = func(opts ...ui.Option) tea.Model {
 		opts = append(opts, ui.WithRenderer(s.renderer))
 		return ui.New(s.doc(), opts...)
@@ -339,6 +351,8 @@ func (s *Server) Serve(l net.Listener) error {
 // done, and then closes every connection that is left.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.endAll()
+	webDone := s.shutdownWeb(ctx)
+	defer func() { <-webDone }()
 	stopped := make(chan error, 1)
 	go func() { stopped <- s.ssh.Shutdown(ctx) }() // closes the listeners at once
 	done := make(chan struct{})
@@ -380,6 +394,9 @@ func (s *Server) endAll() {
 // Close closes the listeners and every connection at once.
 func (s *Server) Close() error {
 	s.endAll()
+	for _, w := range s.webServers() {
+		_ = w.Close()
+	}
 	err := s.ssh.Close()
 	s.wg.Wait()
 	if errors.Is(err, ssh.ErrServerClosed) {

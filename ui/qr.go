@@ -24,6 +24,10 @@ func qrMatrix(payload string) ([][]bool, error) {
 	return grid, nil
 }
 
+// QRModules is payload's QR code as the card draws it, true for a dark
+// module, with its quiet zone: for a page to draw the same code.
+func QRModules(payload string) ([][]bool, error) { return qrMatrix(payload) }
+
 // matrixWriter keeps the module matrix the encoder hands it.
 type matrixWriter struct{ grid *[][]bool }
 

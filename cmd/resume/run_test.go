@@ -45,6 +45,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"serve", "--penalty-exempt", "venue"},
 		{"serve", "--inbox-retention", "forever"},
 		{"serve", "--inbox-retention", "-3d"},
+		{"serve", "--public-port", "70000"},
+		{"serve", "--public-url", "resume.example.com"},
 	} {
 		_, errOut, code := runCLI(t, nil, args...)
 		if code != 2 || errOut == "" {

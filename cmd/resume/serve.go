@@ -25,6 +25,7 @@ type serveOptions struct {
 	doc, logFormat, logLevel       string
 	loginMemory, exempt, proxyFrom string
 	metricsAddr, pprofAddr         string
+	httpAddr                       string
 	database, ownerKeys, retention string
 	inboxKey                       string
 	hello                          bool
@@ -72,6 +73,11 @@ func newServe(e *env, use string) *cobra.Command {
 	fs.StringVar(&o.retention, "inbox-retention", "0", "remove visitors' notes older than this, such as 90d or 2160h, for good; 0 keeps them until the owner deletes them")
 	fs.StringVar(&o.inboxKey, "inbox-key", "", "the key of the hash that stands for visitors' addresses in the inbox, made if absent; replicas sharing an inbox share it (default DATA-DIR/"+sourceKeyFile+")")
 	fs.StringVar(&o.database, "database", "", "the inbox for visitors' notes: postgres://… (replicas share it), or sqlite://PATH; default DATA-DIR/"+inboxFile)
+	fs.StringVar(&o.httpAddr, "http-listen", "", "address for the résumé's web page, such as 127.0.0.1:8080 behind a TLS proxy (off when empty)")
+	fs.StringVar(&c.PublicHost, "public-host", "", "the host visitors type after ssh, shown on the web page (hidden when empty)")
+	fs.IntVar(&c.PublicPort, "public-port", 22, "the port visitors reach the SSH server on, shown on the web page")
+	fs.StringVar(&c.PublicURL, "public-url", "", "the web page's public address, such as https://resume.example.com: the contact card's QR code points there when the résumé has no URL")
+	fs.StringVar(&c.Lang, "lang", "en", "the web page's language, as its lang attribute (de, fr, en-GB)")
 	fs.StringVar(&o.metricsAddr, "metrics-listen", "", "address for Prometheus /metrics and /healthz, such as 127.0.0.1:9222 (off when empty)")
 	fs.StringVar(&o.pprofAddr, "pprof-listen", "", "address for net/http/pprof, such as 127.0.0.1:6060 (off when empty)")
 	explain(fs)
@@ -102,6 +108,12 @@ func (o *serveOptions) check() error {
 		return errUsage{fmt.Errorf("--inbox-retention: want an age such as 90d or 2160h, not %q", o.retention)}
 	}
 	o.cfg.ProxyProtocolFrom = splitList(o.proxyFrom)
+	if o.cfg.PublicPort < 1 || o.cfg.PublicPort > 65535 {
+		return errUsage{fmt.Errorf("--public-port: want a port between 1 and 65535, not %d", o.cfg.PublicPort)}
+	}
+	if u := o.cfg.PublicURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return errUsage{fmt.Errorf("--public-url: want an address such as https://resume.example.com, not %q", u)}
+	}
 	o.cfg.Version = buildVersion()
 	return nil
 }
@@ -191,11 +203,29 @@ func (o *serveOptions) run(e *env) (err error) {
 	retained := make(chan struct{})
 	go func() { srv.Retain(ctx); close(retained) }()
 	defer func() { stop(); <-retained }()
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(l) }()
+	served := 1
+	if o.httpAddr != "" {
+		wl, err := net.Listen("tcp", o.httpAddr)
+		if err != nil {
+			_ = srv.Close()
+			return errors.Join(fmt.Errorf("--http-listen: %w", err), stopped(<-errc))
+		}
+		logger.Info("web page", "addr", wl.Addr().String(), "url", "http://"+wl.Addr().String()+"/")
+		go func() { errc <- srv.ServeWeb(wl) }()
+		served++
+	}
 	select {
 	case err := <-errc:
-		return err
+		served--
+		if err != nil && !errors.Is(err, server.ErrServerClosed) {
+			_ = srv.Close()
+			for ; served > 0; served-- {
+				err = errors.Join(err, stopped(<-errc))
+			}
+			return err
+		}
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", o.shutdown.String())
@@ -204,10 +234,21 @@ func (o *serveOptions) run(e *env) (err error) {
 	if err := srv.Shutdown(sctx); err != nil {
 		logger.Warn("shutdown", "err", err)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, server.ErrServerClosed) {
-		return err
+	for ; served > 0; served-- {
+		if err := <-errc; err != nil && !errors.Is(err, server.ErrServerClosed) {
+			return err
+		}
 	}
 	return nil
+}
+
+// stopped is a server's return once it was closed: nil for having been
+// closed, else what went wrong.
+func stopped(err error) error {
+	if errors.Is(err, server.ErrServerClosed) {
+		return nil
+	}
+	return err
 }
 
 // readAuthorizedKeys reads the keys of an authorized_keys file; a line
