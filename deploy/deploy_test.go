@@ -89,7 +89,8 @@ func manifests(t *testing.T, file string) map[string]manifest {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		out[m.Kind] = m
+		out[m.Kind] = m // the file's only one of its kind, for most files
+		out[m.Kind+"/"+m.Metadata.Name] = m
 	}
 	return out
 }

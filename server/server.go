@@ -191,6 +191,7 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	webs     []*http.Server // the web page's servers (web.go)
+	lns      []net.Listener // what Serve serves, closed with the server
 	closing  bool
 	wg       sync.WaitGroup // session handlers
 }
@@ -336,12 +337,22 @@ func (s *Server) ListenAndServe() error {
 
 // Serve serves on l until Shutdown or Close, then returns ErrServerClosed.
 func (s *Server) Serve(l net.Listener) error {
+	// A Serve that starts after Shutdown or Close returns at once: the
+	// SSH server would otherwise take the listener on as new.
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		_ = l.Close()
+		return ErrServerClosed
+	}
+	s.lns = append(s.lns, l)
+	s.mu.Unlock()
 	if s.proxy != nil {
 		l = &proxyproto.Listener{Listener: l, ConnPolicy: s.proxy, ReadHeaderTimeout: proxyHeaderTimeout}
 	}
 	err := s.ssh.Serve(l)
-	if errors.Is(err, ssh.ErrServerClosed) {
-		return ErrServerClosed
+	if errors.Is(err, ssh.ErrServerClosed) || s.isClosing() {
+		return ErrServerClosed // or closed here first, as Shutdown does
 	}
 	return err
 }
@@ -385,6 +396,9 @@ func (s *Server) isClosing() bool {
 func (s *Server) endAll() {
 	s.mu.Lock()
 	s.closing = true
+	for _, l := range s.lns {
+		_ = l.Close()
+	}
 	for sess := range s.sessions {
 		sess.end(reasonShutdown)
 	}

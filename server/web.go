@@ -58,6 +58,7 @@ func (s *Server) ServeWeb(l net.Listener) error {
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
+		_ = l.Close()
 		return ErrServerClosed
 	}
 	s.webs = append(s.webs, srv)

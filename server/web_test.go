@@ -498,3 +498,60 @@ func TestWebStopsWithTheServer(t *testing.T) {
 		t.Error("the page still listens after Shutdown")
 	}
 }
+
+// TestCardPointsToThePage: with --public-url, a résumé with no URL of its
+// own gets a card whose QR code and link open the web page; one with a
+// URL keeps its own.
+func TestCardPointsToThePage(t *testing.T) {
+	const page = "https://resume.example.com/"
+	noURL := mustParseDoc(t, "---\nname: Ann Example\nemail: ann@example.com\n---\n\n# Ann Example\n\n## SRE\n#### Acme (2019 - Present)\n")
+	ts := startServerDoc(t, Config{PublicURL: page}, noURL)
+	out, _, code, err := ts.runAs(t, "visitor", nil, "card")
+	if err != nil || code != 0 || !strings.HasSuffix(strings.TrimSpace(out), page) {
+		t.Errorf("card with --public-url: %d %v\n%s", code, err, out)
+	}
+	if ts.doc().CardPayload() != page {
+		t.Errorf("the QR code holds %q, want the page", ts.doc().CardPayload())
+	}
+	own := startServerDoc(t, Config{PublicURL: page}, mustParseDoc(t, webDoc))
+	if got := own.doc().CardURL(); got != "https://ann.example.com" {
+		t.Errorf("a résumé's own URL gave way to the page: %q", got)
+	}
+	if bare := startServerDoc(t, Config{}, noURL); bare.doc().CardURL() != "mailto:ann@example.com" {
+		t.Errorf("without --public-url: %q", bare.doc().CardURL())
+	}
+}
+
+// TestServeAfterCloseReturns: a Serve that starts after the server was
+// closed (a signal that comes before the serving goroutine runs) returns
+// at once, for SSH and for the page, instead of serving for ever.
+func TestServeAfterCloseReturns(t *testing.T) {
+	srv, err := New(Config{}, content.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, serve := range map[string]func(net.Listener) error{"Serve": srv.Serve, "ServeWeb": srv.ServeWeb} {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- serve(l) }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrServerClosed) {
+				t.Errorf("%s after Close: %v", name, err)
+			}
+		case <-time.After(10 * time.Second):
+			_ = l.Close()
+			t.Fatalf("%s after Close still serves", name)
+		}
+		if c, err := net.DialTimeout("tcp", l.Addr().String(), time.Second); err == nil {
+			c.Close()
+			t.Errorf("%s after Close left its listener open", name)
+		}
+	}
+}
