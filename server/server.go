@@ -339,14 +339,9 @@ func (s *Server) ListenAndServe() error {
 func (s *Server) Serve(l net.Listener) error {
 	// A Serve that starts after Shutdown or Close returns at once: the
 	// SSH server would otherwise take the listener on as new.
-	s.mu.Lock()
-	if s.closing {
-		s.mu.Unlock()
-		_ = l.Close()
+	if !s.opening(l, nil) {
 		return ErrServerClosed
 	}
-	s.lns = append(s.lns, l)
-	s.mu.Unlock()
 	if s.proxy != nil {
 		l = &proxyproto.Listener{Listener: l, ConnPolicy: s.proxy, ReadHeaderTimeout: proxyHeaderTimeout}
 	}
@@ -385,6 +380,23 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// opening keeps l (and web, the page's server, if any) for Shutdown and
+// Close to stop, or, when the server is closing already, closes l and
+// reports false.
+func (s *Server) opening(l net.Listener, web *http.Server) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		_ = l.Close()
+		return false
+	}
+	s.lns = append(s.lns, l)
+	if web != nil {
+		s.webs = append(s.webs, web)
+	}
+	return true
 }
 
 func (s *Server) isClosing() bool {

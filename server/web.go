@@ -55,14 +55,9 @@ func (s *Server) ServeWeb(l net.Listener) error {
 		}
 	}
 	srv := web.New(cfg).Server()
-	s.mu.Lock()
-	if s.closing {
-		s.mu.Unlock()
-		_ = l.Close()
+	if !s.opening(l, srv) {
 		return ErrServerClosed
 	}
-	s.webs = append(s.webs, srv)
-	s.mu.Unlock()
 	if s.proxy != nil {
 		// A proxy in front of the page may send a PROXY header (HAProxy)
 		// or X-Forwarded-For (Caddy); anyone else may send neither.
@@ -72,7 +67,7 @@ func (s *Server) ServeWeb(l net.Listener) error {
 		}
 		l = &proxyproto.Listener{Listener: l, ConnPolicy: p, ReadHeaderTimeout: proxyHeaderTimeout}
 	}
-	if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) {
+	if err := srv.Serve(l); !errors.Is(err, http.ErrServerClosed) && !s.isClosing() {
 		return fmt.Errorf("web: %w", err)
 	}
 	return ErrServerClosed
