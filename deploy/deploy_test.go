@@ -148,8 +148,8 @@ func kubernetesInvariants(t *testing.T, ms map[string]manifest) {
 		if keyPath == "" || !mounted {
 			t.Errorf("%s: the host key secret is not mounted at RESUME_HOST_KEY (%q)", c.Name, keyPath)
 		}
-		if env(c, "RESUME_MAX_SESSIONS") == "" || env(c, "GOMEMLIMIT") == "" {
-			t.Errorf("%s: RESUME_MAX_SESSIONS and GOMEMLIMIT must be set to match the memory limit", c.Name)
+		if env(c, "GOMEMLIMIT") == "" {
+			t.Errorf("%s: GOMEMLIMIT must be set under the memory limit: the capacity comes from it", c.Name)
 		}
 	}
 	if len(tags) != 1 {
@@ -269,8 +269,8 @@ func TestSystemdUnitIsHardened(t *testing.T) {
 	if len(u["TasksMax"]) == 0 {
 		t.Error("TasksMax is not set")
 	}
-	if !strings.Contains(strings.Join(u["Environment"], " "), "RESUME_MAX_SESSIONS=") {
-		t.Error("the unit does not set --max-sessions to match MemoryMax")
+	if !strings.Contains(strings.Join(u["Environment"], " "), "GOMEMLIMIT=") || len(u["MemoryMax"]) == 0 {
+		t.Error("the unit sets no GOMEMLIMIT under MemoryMax: the capacity comes from them")
 	}
 }
 

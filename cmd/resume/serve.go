@@ -9,9 +9,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"charm.land/log/v2"
 
 	"github.com/spf13/cobra"
 	gossh "golang.org/x/crypto/ssh"
@@ -59,7 +63,7 @@ func newServe(e *env, use string) *cobra.Command {
 	fs.DurationVar(&o.shutdown, "shutdown-timeout", defaultShutdownTimeout, "how long to wait for sessions to end on SIGINT or SIGTERM")
 	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", server.DefaultMaxHandshakes, "connections allowed in the key exchange at once; each source may hold a quarter")
 	fs.StringVar(&o.loginMemory, "login-memory", fmt.Sprintf("%dMiB", server.DefaultLoginMemory>>20), "size of memory for connections not yet authenticated, people at the host-key prompt (about 64 KiB each)")
-	fs.IntVar(&lim.MaxSessions, "max-sessions", server.DefaultMaxSessions, "concurrent sessions")
+	fs.IntVar(&lim.MaxSessions, "max-sessions", 0, "concurrent browser sessions; 0 works it out from the memory the server may use (cgroup memory.max, GOMEMLIMIT or MemTotal)")
 	fs.IntVar(&lim.MaxPerSource, "max-per-source", 0, "concurrent sessions from one address (IPv6: one /64); 0 means a quarter of --max-sessions")
 	fs.IntVar(&lim.PerSourceRate, "per-source-rate", server.DefaultPerSourceRate, "new connections a minute from one source, with as many at once")
 	fs.DurationVar(&lim.Penalty, "penalty", server.DefaultPenalty, "what protocol abuse costs a source (a declined prompt costs 0.25 s, a forgotten one 10 s)")
@@ -87,8 +91,8 @@ func newServe(e *env, use string) *cobra.Command {
 // check turns the flags that need more than a type into the config.
 func (o *serveOptions) check() error {
 	lim := &o.cfg.Limits
-	if lim.MaxHandshakes < 1 || lim.MaxSessions < 1 || lim.MaxPerSource < 0 || lim.PerSourceRate < 1 {
-		return errUsage{errors.New("--max-handshakes, --max-sessions and --per-source-rate must be at least 1")}
+	if lim.MaxHandshakes < 1 || lim.MaxSessions < 0 || lim.MaxPerSource < 0 || lim.PerSourceRate < 1 {
+		return errUsage{errors.New("--max-handshakes and --per-source-rate must be at least 1, --max-sessions and --max-per-source at least 0")}
 	}
 	var err error
 	if lim.LoginMemory, err = parseSize(o.loginMemory); err != nil || lim.LoginMemory < server.WaitingConnBytes {
@@ -165,6 +169,7 @@ func (o *serveOptions) run(e *env) (err error) {
 			return err
 		}
 	}
+	o.capacity(logger)
 	srv, err := server.New(o.cfg, doc, logger)
 	if err != nil {
 		return errUsage{err}
@@ -240,6 +245,36 @@ func (o *serveOptions) run(e *env) (err error) {
 		}
 	}
 	return nil
+}
+
+// capacity works out --max-sessions from the memory the server may use,
+// unless it was given, and logs it.
+func (o *serveOptions) capacity(logger *log.Logger) {
+	lim := &o.cfg.Limits
+	if lim.MaxSessions > 0 {
+		logger.Info("capacity", "sessions", lim.MaxSessions, "from", "--max-sessions")
+		return
+	}
+	mem := server.MemoryLimit(os.DirFS("/"), debug.SetMemoryLimit(-1))
+	var files syscall.Rlimit
+	_ = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &files)
+	loginMemory := cmp.Or(lim.LoginMemory, server.DefaultLoginMemory)
+	nofile := int64(min(files.Cur, 1<<40)) //nolint:gosec // bounded above
+	lim.MaxSessions = server.Capacity(mem, loginMemory, nofile)
+	bound := ""
+	if lim.MaxSessions < server.Capacity(mem, loginMemory, 0) {
+		bound = fmt.Sprintf("; %s open files", thousands(int(nofile)))
+	}
+	logger.Info(fmt.Sprintf("capacity: %s sessions (%s, %d KiB each%s)", thousands(lim.MaxSessions), mem, server.SessionBytes>>10, bound))
+}
+
+// thousands writes n with a comma between thousands: 4,200.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // stopped is a server's return once it was closed: nil for having been
