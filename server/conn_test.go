@@ -70,14 +70,14 @@ func TestPruneIsAmortised(t *testing.T) {
 	l := newLimiter(Limits{MaxSources: 100, MaxHandshakes: 10_000}.withDefaults(), func() time.Time { return clock })
 	for i := range 100 {
 		k := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i)}), 32)
-		if why := l.admit(k); why != "" {
+		if why, _ := l.admit(k); why != "" {
 			t.Fatal(why)
 		}
 	}
 	before := l.prunes
 	for i := range 1000 {
 		k := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), 32) //nolint:gosec // small
-		if why := l.admit(k); why != refusedSources {
+		if why, _ := l.admit(k); why != refusedSources {
 			t.Fatalf("new source %d in a full table: %q", i, why)
 		}
 		if i == 499 {

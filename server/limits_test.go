@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -51,9 +50,9 @@ func (ts *testServer) silent(t *testing.T, src string) net.Conn {
 	return c
 }
 
-// closedSoon reports whether the server closes c within d.
-func closedSoon(c net.Conn, d time.Duration) bool {
-	_ = c.SetReadDeadline(time.Now().Add(d))
+// closedSoon reports whether the server closes c within 5 s.
+func closedSoon(c net.Conn) bool {
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	buf := make([]byte, 256)
 	for {
 		_, err := c.Read(buf) // the server's version line may come first
@@ -66,32 +65,30 @@ func closedSoon(c net.Conn, d time.Duration) bool {
 }
 
 // runFrom runs the version command as a visitor from src.
-func (ts *testServer) runFrom(t *testing.T, src string) (string, int, error) {
+func (ts *testServer) runFrom(t *testing.T, src string) (int, error) {
 	t.Helper()
 	c, err := ts.dialFrom(src)
 	if err != nil {
-		return "", -1, err
+		return -1, err
 	}
 	defer c.Close()
 	sess, err := c.NewSession()
 	if err != nil {
-		return "", -1, err
+		return -1, err
 	}
 	defer sess.Close()
-	var errOut bytes.Buffer
-	sess.Stderr = &errOut
 	err = sess.Run("version")
 	var exit *gossh.ExitError
 	if errors.As(err, &exit) {
-		return errOut.String(), exit.ExitStatus(), nil
+		return exit.ExitStatus(), nil
 	}
-	return errOut.String(), 0, err
+	return 0, err
 }
 
 func TestHandshakeTimeout(t *testing.T) {
 	ts := startServer(t, Config{HandshakeTimeout: 200 * time.Millisecond})
 	c := ts.silent(t, "127.0.0.1")
-	if !closedSoon(c, 5*time.Second) {
+	if !closedSoon(c) {
 		t.Fatal("a connection that never speaks was held past the handshake timeout")
 	}
 	// One that authenticates but never opens a session is closed too.
@@ -110,48 +107,65 @@ func TestHandshakeTimeout(t *testing.T) {
 	}
 }
 
+// TestSilentFloodDoesNotKeepVisitorsOut: one source flooding silent
+// connections takes the handshake slots only up to three quarters; past
+// that it waits its turn, and a visitor from elsewhere still gets in at
+// once.
 func TestSilentFloodDoesNotKeepVisitorsOut(t *testing.T) {
 	ts := startServer(t, Config{Limits: Limits{MaxHandshakes: 8}})
-	var held int
-	for range 20 {
-		if !closedSoon(ts.silent(t, "127.0.0.1"), 100*time.Millisecond) {
-			held++
-		}
-	}
-	if held != 2 { // a quarter of the global cap
-		t.Errorf("one source holds %d handshakes, want 2", held)
-	}
-	if _, status, err := ts.runFrom(t, "127.0.0.2"); err != nil || status != 0 {
-		t.Fatalf("a visitor was kept out by another source's flood: %v", err)
-	}
-	// Four more flooding sources fill the global cap.
-	for _, src := range []string{"127.0.0.3", "127.0.0.4", "127.0.0.5"} {
-		ts.silent(t, src)
-		ts.silent(t, src)
+	for range 12 {
+		ts.silent(t, "127.0.0.1")
 	}
 	hs := func() int { n, _, _ := ts.lim.counts(); return n }
-	waitUntil(t, "the cap of 8 handshakes is held", func() bool { return hs() == 8 })
-	if !closedSoon(ts.silent(t, "127.0.0.6"), time.Second) {
-		t.Error("a connection past the global handshake cap was held")
+	waitUntil(t, "the flood holds three quarters of the handshakes", func() bool { return hs() == 6 })
+	start := time.Now()
+	if status, err := ts.runFrom(t, "127.0.0.2"); err != nil || status != 0 {
+		t.Fatalf("a visitor was kept out by another source's flood: %v", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("the visitor waited %s behind the flood", took)
+	}
+	if n := hs(); n != 6 {
+		t.Errorf("the flood holds %d handshakes after the visitor, want 6", n)
 	}
 }
 
+// TestSessionCaps: an explicit --max-per-source still refuses; with every
+// seat taken a newcomer waits in the lobby, sees its place, and is let in
+// when a seat frees; commands are not held up by a full room.
 func TestSessionCaps(t *testing.T) {
-	ts := startServer(t, Config{Limits: Limits{MaxSessions: 3, MaxPerSource: 2}})
-	for _, src := range []string{"127.0.0.1", "127.0.0.1"} {
-		scr := ts.browseFrom(t, src)
-		scr.waitFor("Principal Engineer")
+	ts := startServer(t, Config{Limits: Limits{MaxSessions: 2, MaxPerSource: 1}})
+	c1, s1 := ts.ptySession(t, "127.0.0.1")
+	out1, _ := s1.StdoutPipe()
+	first := readScreen(t, out1, 80, 24)
+	if err := s1.Shell(); err != nil {
+		t.Fatal(err)
 	}
-	stderr, status, err := ts.runFrom(t, "127.0.0.1")
-	if err != nil || status != 1 || stderr != "too many connections from your address\r\n" {
-		t.Errorf("third session from one source: %q %d %v", stderr, status, err)
+	first.waitFor("Principal Engineer")
+	_, sess := ts.ptySession(t, "127.0.0.1")
+	var stderr strings.Builder
+	sess.Stderr = &stderr
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
 	}
-	scr := ts.browseFrom(t, "127.0.0.2")
-	scr.waitFor("Principal Engineer")
-	stderr, status, err = ts.runFrom(t, "127.0.0.3")
-	if err != nil || status != 1 || stderr != "busy — please try again in a minute\r\n" {
-		t.Errorf("session past the global cap: %q %d %v", stderr, status, err)
+	_ = sess.Wait()
+	if stderr.String() != "too many connections from your address\r\n" {
+		t.Errorf("a second session past --max-per-source 1: %q", stderr.String())
 	}
+	ts.browseFrom(t, "127.0.0.2").waitFor("Principal Engineer")
+	if status, err := ts.runFrom(t, "127.0.0.3"); err != nil || status != 0 {
+		t.Errorf("a command while the room is full: %d %v", status, err)
+	}
+	_, wait := ts.ptySession(t, "127.0.0.3")
+	out, _ := wait.StdoutPipe()
+	lobby := readScreen(t, out, 80, 24)
+	if err := wait.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	lobby.waitFor("The room is full — you're #1 in line")
+	lobby.waitFor("ssh HOST txt")
+	c1.Close() // the first visitor leaves: their seat goes to the line
+	lobby.waitFor("Principal Engineer")
 }
 
 func (ts *testServer) browseFrom(t *testing.T, src string) *screen {
@@ -184,18 +198,35 @@ func (ts *testServer) ptySession(t *testing.T, src string) (*gossh.Client, *goss
 	return c, sess
 }
 
+// TestPerSourceRate: the rate bites only while handshakes queue: an idle
+// server lets one source connect as often as it likes, and a source
+// whose connections must wait for a slot is held to its rate.
 func TestPerSourceRate(t *testing.T) {
-	ts := startServer(t, Config{Limits: Limits{PerSourceRate: 5}})
-	for i := range 5 {
-		if _, status, err := ts.runFrom(t, "127.0.0.1"); err != nil || status != 0 {
-			t.Fatalf("connection %d within the rate: %v", i+1, err)
+	now := time.Unix(1e9, 0)
+	l := newLimiter(Limits{PerSourceRate: 5, MaxHandshakes: 2}.withDefaults(), func() time.Time { return now })
+	l.roll = func() float64 { return 1 } // no early refusal: the queue has room
+	a, b := netip.MustParsePrefix("192.0.2.1/32"), netip.MustParsePrefix("192.0.2.2/32")
+	for i := range 50 {
+		if why, q := l.admit(a); why != "" || q != nil {
+			t.Fatalf("connection %d to an idle server: %q %v", i+1, why, q)
+		}
+		l.move(a, phaseKex, phaseClosed)
+	}
+	for range 2 { // b holds both slots
+		if why, q := l.admit(b); why != "" || q != nil {
+			t.Fatal(why)
 		}
 	}
-	if _, _, err := ts.runFrom(t, "127.0.0.1"); err == nil {
-		t.Error("a sixth connection at once was let in")
+	for range 5 {
+		if why, q := l.admit(a); why != "" || q == nil {
+			t.Fatalf("a connection that must wait: %q %v", why, q)
+		}
 	}
-	if _, status, err := ts.runFrom(t, "127.0.0.2"); err != nil || status != 0 {
-		t.Errorf("another source was limited too: %v", err)
+	if why, _ := l.admit(a); why != refusedRate {
+		t.Errorf("past its rate while handshakes queue: %q, want %q", why, refusedRate)
+	}
+	if why, q := l.admit(netip.MustParsePrefix("192.0.2.3/32")); why != "" || q == nil {
+		t.Errorf("another source: %q %v", why, q)
 	}
 }
 
@@ -210,7 +241,7 @@ func TestConferenceRoom(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 10 {
-				if _, status, err := ts.runFrom(t, "127.0.0.9"); err != nil || status != 0 {
+				if status, err := ts.runFrom(t, "127.0.0.9"); err != nil || status != 0 {
 					errs <- errors.Join(err, errors.New("refused"))
 				}
 			}
@@ -228,15 +259,15 @@ func TestMisbehavingSourcesArePenalised(t *testing.T) {
 	for range 3 {
 		c := ts.silent(t, "127.0.0.1")
 		_, _ = c.Write([]byte("SSH-2.0-bot\r\n\x00\x00\x00\x0cgarbage-here\r\n"))
-		closedSoon(c, 5*time.Second)
+		closedSoon(c)
 	}
 	// The debt is charged as the server closes each connection.
 	key := netip.MustParsePrefix("127.0.0.1/32")
 	waitUntil(t, "the source owes more than the threshold", func() bool { return ts.lim.owes(key) > ts.cfg.Limits.PenaltyThreshold })
-	if _, _, err := ts.runFrom(t, "127.0.0.1"); err == nil {
+	if _, err := ts.runFrom(t, "127.0.0.1"); err == nil {
 		t.Error("a source that failed three handshakes was let straight back in")
 	}
-	if _, status, err := ts.runFrom(t, "127.0.0.2"); err != nil || status != 0 {
+	if status, err := ts.runFrom(t, "127.0.0.2"); err != nil || status != 0 {
 		t.Errorf("a well-behaved source was penalised: %v", err)
 	}
 }

@@ -102,6 +102,15 @@ func (l *loop) resize(w, h int) {
 	}
 }
 
+// post hands the model a message from outside the loop, as a finished
+// command's result is; it returns without it once the loop has ended.
+func (l *loop) post(msg tea.Msg) {
+	select {
+	case l.results <- msg:
+	case <-l.done:
+	}
+}
+
 // run draws the first screen and then serves the visitor until the model
 // quits (it returns true), ctx ends, or a step overruns its bound
 // (errOverran). A visitor whose input has ended (ssh -t with stdin closed)

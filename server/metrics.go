@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,6 +30,9 @@ type metrics struct {
 	notReady   prometheus.Counter     // /readyz checks that found the inbox down
 	storeTime  prometheus.Histogram
 	web        *prometheus.CounterVec // by route and status
+	evictions  *prometheus.CounterVec // by reason
+	lobbyWait  *prometheus.HistogramVec
+	kexWait    prometheus.Histogram
 }
 
 // The kinds of session, as resume_sessions_total counts them.
@@ -87,6 +91,17 @@ func newMetrics(lim *limiter) *metrics {
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "resume_document_reloads_total", Help: "Reloads of the résumé file, by result (ok, error: the last good one is kept).",
 		}, []string{"result"}),
+		evictions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "resume_evictions_total", Help: "Seats given from an idle visitor to a newcomer, by reason.",
+		}, []string{"reason"}),
+		lobbyWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "resume_lobby_wait_seconds", Help: "How long visitors waited in the lobby for a seat, by outcome (seated, left, timeout).",
+			Buckets: []float64{0.1, 1, 5, 10, 30, 60, 120},
+		}, []string{"outcome"}),
+		kexWait: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "resume_handshake_queue_wait_seconds", Help: "How long connections waited in the queue for a handshake slot.",
+			Buckets: []float64{0.001, 0.01, 0.05, 0.1, 0.5, 1, 2, 5},
+		}),
 		leaked: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "resume_browser_steps_leaked", Help: "Goroutines of abandoned browser steps that have not returned.",
 		}),
@@ -100,7 +115,14 @@ func newMetrics(lim *limiter) *metrics {
 			return float64([]int{kex, login}[p])
 		})
 	}
+	lobby := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "resume_lobby_waiting", Help: "Visitors waiting in the lobby for a seat.",
+	}, func() float64 { return float64(lim.lobbyLen()) })
+	fair := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "resume_fair_share_sessions", Help: "Seats each source wanting one may hold while the room is full: the seats divided between the sources holding or waiting for one.",
+	}, func() float64 { return float64(lim.fairShare(netip.Prefix{})) })
 	m.reg.MustRegister(m.active, m.sessions, m.ended, m.duration, m.refused, m.handshakes, m.penalties, m.bytes, m.overran, m.leaked, m.reloads, m.notes, m.notReady, m.storeTime, m.web,
+		m.evictions, m.lobbyWait, m.kexWait, lobby, fair,
 		waiting(phaseKex, "kex"), waiting(phaseLogin, "login"),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

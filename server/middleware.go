@@ -41,7 +41,7 @@ func chain(h handler, mw ...middleware) handler {
 
 // serveSSH is charm.land/ssh's handler: every session starts here.
 func (s *Server) serveSSH(ss ssh.Session) {
-	sess := &session{id: s.sessionID(), ssh: ss, conn: connOf(ss.Context()), start: time.Now()}
+	sess := &session{id: s.sessionID(), ssh: ss, in: ss, conn: connOf(ss.Context()), start: time.Now()}
 	sess.out.w, sess.out.timeout = ss, s.cfg.Limits.WriteTimeout
 	sess.out.stall = time.AfterFunc(time.Hour, func() {
 		// Closing the connection is what unblocks the stuck write.
@@ -73,18 +73,25 @@ func (s *Server) accounting(next handler) handler {
 //
 //go:noinline
 func (s *Server) begin(sess *session) bool {
-	ss, key := sess.ssh, sess.conn.key
+	ss := sess.ssh
 	if !s.track(sess) {
 		fmt.Fprint(ss.Stderr(), "the server is restarting — please reconnect\r\n")
 		_ = ss.Exit(1)
 		return false
 	}
-	if why := s.lim.startSession(key); why != "" {
+	if kindOf(ss) == kindBrowser {
+		// A seat, a newcomer's share of a full room, or the lobby.
+		if !s.takeSeat(sess) {
+			s.untrack(sess)
+			return false
+		}
+		sess.mu.Lock()
+		sess.seat = true
+		sess.mu.Unlock()
+	} else if why := s.lim.startCommand(); why != "" {
+		// Commands are short, and have a budget of their own.
 		s.untrack(sess)
-		s.log.Info("session refused", "id", sess.id, "remote", ss.RemoteAddr().String(), "reason", why)
-		s.metrics.refused.WithLabelValues(why).Inc()
-		fmt.Fprint(ss.Stderr(), refusedMessage[why]+"\r\n")
-		_ = ss.Exit(1)
+		s.refuse(sess, why)
 		return false
 	}
 	_, _, open := s.lim.counts()
@@ -119,7 +126,12 @@ func (s *Server) finish(sess *session) {
 	s.metrics.active.Dec()
 	// The slot is free before the client hears the exit status, so that
 	// it can connect again at once.
-	s.lim.endSession(sess.conn.key)
+	switch {
+	case kindOf(ss) != kindBrowser:
+		s.lim.endCommand()
+	case sess.ownsSeat():
+		s.lim.endSession(sess.conn.key)
+	}
 	s.log.Info("session end", "id", sess.id, "duration", took.Round(time.Millisecond).String(),
 		"bytes", sess.out.n.Load(), "status", sess.status, "reason", sess.why())
 	_ = ss.Exit(sess.status)

@@ -457,7 +457,11 @@ func (s *Server) untrack(sess *session) {
 // connection becomes a conn, which bounds and accounts for itself.
 func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	key := sourceKey(c.RemoteAddr())
-	if why := s.lim.admit(key); why != "" {
+	why, queued := s.lim.admit(key)
+	if queued != nil {
+		why = s.waitForHandshake(queued)
+	}
+	if why != "" {
 		s.log.Debug("connection refused", "remote", c.RemoteAddr().String(), "reason", why)
 		s.metrics.refused.WithLabelValues(why).Inc()
 		return nil
@@ -465,6 +469,26 @@ func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	cn := newConn(s, c, key)
 	ctx.SetValue(connKey{}, cn)
 	return cn
+}
+
+// kexQueueWait is the longest a connection waits for a handshake slot.
+const kexQueueWait = 5 * time.Second
+
+// waitForHandshake waits for t's handshake slot; "" once it holds one.
+func (s *Server) waitForHandshake(t *ticket) string {
+	start := time.Now()
+	timer := time.NewTimer(kexQueueWait)
+	defer timer.Stop()
+	select {
+	case <-t.ready:
+	case <-timer.C:
+		if !s.lim.unqueue(t) {
+			s.metrics.kexWait.Observe(time.Since(start).Seconds())
+			return refusedHandshakes
+		}
+	}
+	s.metrics.kexWait.Observe(time.Since(start).Seconds())
+	return ""
 }
 
 // charge adds d to what the source key owes, for why.

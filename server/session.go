@@ -28,12 +28,15 @@ const (
 	reasonPanic    = "panic"
 	reasonStalled  = "client stopped reading"
 	reasonOverran  = "step overran"
+	reasonEvicted  = "evicted"
 )
 
 // What a visitor over a session cap is told.
 var refusedMessage = map[string]string{
 	refusedBusy:      "busy — please try again in a minute",
 	refusedPerSource: "too many connections from your address",
+	refusedLobbyFull: "the room is full and so is the line — please try again in a few minutes",
+	refusedCommands:  "busy — please try again in a minute",
 }
 
 // session is one SSH session being served.
@@ -45,9 +48,51 @@ type session struct {
 	out    counter
 	status int // the exit status the client is sent
 
-	mu     sync.Mutex
-	reason string
-	stop   context.CancelFunc // the running browser's
+	in io.Reader // the visitor's input: the channel, or what the lobby hands on
+
+	mu       sync.Mutex
+	reason   string
+	stop     context.CancelFunc // the running browser's
+	seat     bool               // it holds a seat: a browser session
+	seatGone bool               // its seat was given to a newcomer
+	input    *activity          // the browser's input, for when it last had a key
+}
+
+// seated reports whether the session holds a seat that may be taken.
+func (s *session) seated() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seat && !s.seatGone && s.input != nil
+}
+
+// lastInput is when the visitor last sent anything.
+func (s *session) lastInput() time.Time {
+	s.mu.Lock()
+	in := s.input
+	s.mu.Unlock()
+	if in == nil {
+		return time.Now()
+	}
+	return in.last()
+}
+
+// giveUpSeat marks the seat as given to a newcomer, so that it is not
+// freed again when the session ends; false if it was already.
+func (s *session) giveUpSeat() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seatGone || s.reason != "" {
+		return false
+	}
+	s.seatGone = true
+	return true
+}
+
+// ownsSeat reports whether the session's seat is still its own to free.
+func (s *session) ownsSeat() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seat && !s.seatGone
 }
 
 // end asks the session to finish for reason; the first reason given wins.
@@ -118,11 +163,12 @@ func (s *Server) browse(sess *session, c browserConn) int {
 
 // browser is a running browser's parts.
 type browser struct {
-	l           *loop
-	fw          screenWriter
-	ctx         context.Context
-	stop        context.CancelFunc
-	idle, limit *time.Timer
+	l     *loop
+	fw    screenWriter
+	ctx   context.Context
+	stop  context.CancelFunc
+	idle  *idle
+	limit *time.Timer
 }
 
 // openBrowser makes the browser for the session's window and terminal;
@@ -137,7 +183,7 @@ func (s *Server) openBrowser(sess *session, c browserConn) *browser {
 		w, h = s.clamp(p.Width, p.Height)
 	}
 	env := append(ss.Environ(), "TERM="+pty.Term)
-	in := &activity{r: ss}
+	in := &activity{r: sess.in}
 	in.touch(time.Now())
 	// Colours are written in full and brought down to what this visitor's
 	// terminal shows, or dropped.
@@ -155,6 +201,7 @@ func (s *Server) openBrowser(sess *session, c browserConn) *browser {
 	ctx, stop := context.WithCancel(ss.Context())
 	sess.mu.Lock()
 	sess.stop = stop
+	sess.input = in
 	stopped := sess.reason != ""
 	sess.mu.Unlock()
 	if stopped {
@@ -170,7 +217,7 @@ func (s *Server) openBrowser(sess *session, c browserConn) *browser {
 	}
 	return &browser{
 		l: l, fw: fw, ctx: ctx, stop: stop,
-		idle:  s.idleTimer(sess, in),
+		idle:  s.idleTimer(sess, in, l),
 		limit: time.AfterFunc(s.cfg.SessionTimeout, func() { sess.end(reasonTimeout) }),
 	}
 }
@@ -196,7 +243,13 @@ func (s *Server) closeBrowser(sess *session, c browserConn, b *browser, quit boo
 	case reasonShutdown:
 		fmt.Fprint(&sess.out, "the server is restarting — please reconnect\r\n")
 	case reasonIdle:
-		fmt.Fprintf(&sess.out, "no input for %s — goodbye\r\n", s.cfg.IdleTimeout)
+		d := b.idleFor()
+		if d >= time.Second {
+			d = d.Round(time.Second)
+		}
+		fmt.Fprintf(&sess.out, "no input for %s — goodbye\r\n", d)
+	case reasonEvicted:
+		fmt.Fprintf(&sess.out, "closed to make room for a new visitor — thanks for reading; reconnect any time\r\n(or read the résumé as text: %s txt)\r\n", s.hostCommand())
 	case reasonTimeout:
 		fmt.Fprintf(&sess.out, "session time limit of %s reached — goodbye\r\n", s.cfg.SessionTimeout)
 	case "":
@@ -209,21 +262,81 @@ func (s *Server) closeBrowser(sess *session, c browserConn, b *browser, quit boo
 	return 0
 }
 
-// idleTimer ends the session when the visitor has sent nothing for the
-// idle timeout. It counts input only: the browser's own output is not
-// activity.
-func (s *Server) idleTimer(sess *session, in *activity) *time.Timer {
-	var t *time.Timer
+// How long a visitor may send nothing shrinks as the room fills.
+const (
+	// minIdle is the idle timeout of a full room.
+	minIdle = 2 * time.Minute
+	// idleWarning is how long before the end a quiet visitor is asked
+	// "still there?".
+	idleWarning = 20 * time.Second
+	// idleRecheck is the longest an idle timer sleeps: the room may fill
+	// while it does, and the timeout with it shrink.
+	idleRecheck = time.Minute
+)
+
+// idleLimit is how long a visitor may send nothing now: IdleTimeout while
+// the room is at most half full, then less as it fills, down to minIdle
+// when it is full.
+func (s *Server) idleLimit() time.Duration {
+	most := s.cfg.IdleTimeout
+	least := min(minIdle, most)
+	full := s.lim.occupancy()
+	if full <= 0.5 {
+		return most
+	}
+	f := min(1, (full-0.5)/0.5)
+	return most - time.Duration(f*float64(most-least))
+}
+
+// idle watches a browser session's input: it asks the visitor "still
+// there?" idleWarning before the idle limit, and ends the session at it.
+// It counts input only: the browser's own output is not activity.
+type idle struct {
+	t      *time.Timer
+	mu     sync.Mutex
+	limit  time.Duration // the limit it last applied
+	warned time.Time     // the quiet spell it last warned about, by its start
+}
+
+// idleTimer starts watching in for sess, whose loop l asks the visitor.
+func (s *Server) idleTimer(sess *session, in *activity, l *loop) *idle {
+	w := &idle{limit: s.cfg.IdleTimeout}
 	check := func() {
-		quiet := time.Since(in.last())
-		if quiet >= s.cfg.IdleTimeout {
+		limit := s.idleLimit()
+		last := in.last()
+		quiet := time.Since(last)
+		w.mu.Lock()
+		w.limit = limit
+		warn := quiet >= limit-idleWarning && !w.warned.Equal(last)
+		if warn {
+			w.warned = last
+		}
+		w.mu.Unlock()
+		switch {
+		case quiet >= limit:
 			sess.end(reasonIdle)
 			return
+		case quiet >= limit-idleWarning:
+			if warn {
+				l.post(ui.StillThereMsg{})
+			}
+			w.t.Reset(limit - quiet)
+		default:
+			w.t.Reset(min(limit-idleWarning-quiet, idleRecheck))
 		}
-		t.Reset(s.cfg.IdleTimeout - quiet)
 	}
-	t = time.AfterFunc(s.cfg.IdleTimeout, check)
-	return t
+	w.t = time.AfterFunc(min(s.cfg.IdleTimeout-idleWarning, idleRecheck), check)
+	return w
+}
+
+// Stop stops watching.
+func (w *idle) Stop() { w.t.Stop() }
+
+// idleFor is the idle limit that ended the session, for its goodbye.
+func (b *browser) idleFor() time.Duration {
+	b.idle.mu.Lock()
+	defer b.idle.mu.Unlock()
+	return b.idle.limit
 }
 
 // activity is the visitor's input, noting when it last arrived.

@@ -123,6 +123,9 @@ func (m Model) renderReader() string {
 			status = "h: say hello · r: leave reader mode · q: quit"
 		}
 	}
+	if m.stillThere {
+		status = stillThere
+	}
 	return frame(append(fit(body, m.width, h), status), m.width, m.height)
 }
 

@@ -190,6 +190,9 @@ func (m Model) clickTab(x int) Model {
 // then always the way to quit, and the selected role's place.
 func (m Model) footer() string {
 	st := m.styles
+	if m.stillThere {
+		return st.Accent.Render(stillThere)
+	}
 	pos := st.Dim.Render(fmt.Sprintf(" %d/%d", m.sel+1, len(m.doc.Roles)))
 	if len(m.doc.Roles) == 0 {
 		pos = ""
@@ -227,6 +230,9 @@ func (m Model) footer() string {
 }
 
 // footerKeys are the keys the current view answers to, most useful first.
+// stillThere is what a visitor about to be timed out is asked.
+const stillThere = "still there? press any key"
+
 func (m Model) footerKeys() []key.Binding {
 	k := m.keys
 	help := func(keys, desc string) key.Binding { // for the footer only

@@ -35,6 +35,7 @@ type viewKey struct {
 	typing        bool
 	query         string
 	copied        bool
+	stillThere    bool
 	demoOn        bool
 	touring       bool
 	tourStep      int
@@ -48,7 +49,7 @@ func (m Model) viewKey() viewKey {
 		page:  m.page, back: m.back, sel: m.sel, list: m.list, focus: m.focus,
 		detailOpen: m.detailOpen, detail: m.detail, about: m.about, help: m.help, read: m.read, reader: m.reader,
 		typing: m.search.typing, query: m.search.query,
-		copied: m.copied, demoOn: m.demo.on, touring: m.demo.touring, tourStep: m.demo.stepN,
+		copied: m.copied, stillThere: m.stillThere, demoOn: m.demo.on, touring: m.demo.touring, tourStep: m.demo.stepN,
 	}
 }
 

@@ -61,6 +61,9 @@ type Model struct {
 	search search
 	demo   demo
 	copied bool // the card said it copied the contact
+	// stillThere asks whether the visitor is still there (StillThereMsg),
+	// until their next key or click.
+	stillThere bool
 
 	notes func(Note) (int64, error) // saves a visitor's note; nil: no form
 	hello *hello                    // the form, once opened
@@ -113,9 +116,21 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.demo.wait())
 }
 
+// StillThereMsg tells the browser that the visitor has sent nothing for a
+// while and the session ends soon without a key: it asks "still there?"
+// until the next key or click.
+type StillThereMsg struct{}
+
 // Update handles one message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
+	switch msg.(type) {
+	case StillThereMsg:
+		m.stillThere = true
+		return m, nil
+	case tea.KeyPressMsg, tea.MouseClickMsg, tea.MouseWheelMsg:
+		m.stillThere = false
+	}
 	if m.promptsOpen() {
 		switch msg := msg.(type) {
 		case tea.WindowSizeMsg:

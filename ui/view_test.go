@@ -146,3 +146,21 @@ func TestResizeRelaysOut(t *testing.T) {
 		t.Errorf("after a resize to 70×20:\n%s", s)
 	}
 }
+
+// TestStillThereAsksUntilAKey: the server's StillThereMsg puts the
+// question in the footer (and in reader mode's status line) until the
+// next key.
+func TestStillThereAsksUntilAKey(t *testing.T) {
+	for _, reader := range []bool{false, true} {
+		m := drive(New(content.Default(), WithClock(clock), WithReader(reader)), 80, 24)
+		next, _ := m.Update(StillThereMsg{})
+		m = next.(Model)
+		if !strings.Contains(screenOf(m), "still there? press any key") {
+			t.Errorf("reader %v: not asked:\n%s", reader, screenOf(m))
+		}
+		m = drive(m, 80, 24, "j")
+		if strings.Contains(screenOf(m), "still there?") {
+			t.Errorf("reader %v: still asked after a key", reader)
+		}
+	}
+}

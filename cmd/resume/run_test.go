@@ -258,7 +258,7 @@ func TestFlagDefaultsAreTheServers(t *testing.T) {
 		"idle-timeout":      server.DefaultIdleTimeout.String(),
 		"session-timeout":   server.DefaultSessionTimeout.String(),
 		"step-timeout":      server.DefaultStepTimeout.String(),
-		"max-handshakes":    fmt.Sprint(server.DefaultMaxHandshakes),
+		"max-handshakes":    fmt.Sprint(server.DefaultMaxHandshakes()),
 		"max-sessions":      "0", // from the memory the server may use: server.Capacity
 		"per-source-rate":   fmt.Sprint(server.DefaultPerSourceRate),
 		"penalty":           server.DefaultPenalty.String(),

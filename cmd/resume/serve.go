@@ -61,7 +61,7 @@ func newServe(e *env, use string) *cobra.Command {
 	fs.DurationVar(&c.SessionTimeout, "session-timeout", server.DefaultSessionTimeout, "the longest a session may last")
 	fs.DurationVar(&c.StepTimeout, "step-timeout", server.DefaultStepTimeout, "end a browser session, with \"internal error\", whose step (handling a key and drawing) runs this long")
 	fs.DurationVar(&o.shutdown, "shutdown-timeout", defaultShutdownTimeout, "how long to wait for sessions to end on SIGINT or SIGTERM")
-	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", server.DefaultMaxHandshakes, "connections allowed in the key exchange at once; each source may hold a quarter")
+	fs.IntVar(&lim.MaxHandshakes, "max-handshakes", server.DefaultMaxHandshakes(), "connections in the key exchange at once (16 a CPU); past it connections wait their turn, a source at a time")
 	fs.StringVar(&o.loginMemory, "login-memory", fmt.Sprintf("%dMiB", server.DefaultLoginMemory>>20), "size of memory for connections not yet authenticated, people at the host-key prompt (about 64 KiB each)")
 	fs.IntVar(&lim.MaxSessions, "max-sessions", 0, "concurrent browser sessions; 0 works it out from the memory the server may use (cgroup memory.max, GOMEMLIMIT or MemTotal)")
 	fs.IntVar(&lim.MaxPerSource, "max-per-source", 0, "concurrent sessions from one address (IPv6: one /64); 0 means a quarter of --max-sessions")
