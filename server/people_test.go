@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -342,4 +345,102 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// browsing opens a browser session on c and waits for its first frame,
+// holding the session open until the test ends.
+func browsing(t *testing.T, c *gossh.Client) error {
+	sess, err := c.NewSession()
+	if err != nil {
+		return err
+	}
+	t.Cleanup(func() { sess.Close(); c.Close() })
+	if err := sess.RequestPty("xterm-256color", 24, 80, nil); err != nil {
+		return err
+	}
+	out, err := sess.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := sess.Shell(); err != nil {
+		return err
+	}
+	var seen []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(seen, []byte("Principal Engineer")) {
+		n, err := out.Read(buf)
+		if err != nil {
+			return fmt.Errorf("before the first frame: %w (%q)", err, seen)
+		}
+		seen = append(seen, buf[:n]...)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }() // the session stays, read
+	return nil
+}
+
+// TestThousandSeatRoom: a keynote room behind one NAT address — a
+// thousand first-time visitors at RESUME_E2E=1 (a hundred otherwise)
+// typing ssh within a minute and reading the host-key prompt for 3–75 s —
+// all get the browser, with the defaults of a 512 MB machine; and a
+// visitor from another address every few seconds meanwhile gets in
+// within 5 s.
+func TestThousandSeatRoom(t *testing.T) {
+	t.Parallel()
+	n, arrive, least, most, every := 100, 2*time.Second, 100*time.Millisecond, 2500*time.Millisecond, 250*time.Millisecond
+	cfg := Config{HandshakeTimeout: 500 * time.Millisecond}
+	if realTime() {
+		n, arrive, least, most, every = 1000, time.Minute, 3*time.Second, 75*time.Second, 5*time.Second
+		cfg = Config{}
+	}
+	cfg.Limits.MaxSessions = Capacity(Memory{400 << 20, "GOMEMLIMIT"}, DefaultLoginMemory, 4096) // the systemd unit's
+	ts := startServer(t, cfg)
+	rng := rand.New(rand.NewPCG(7, 1000)) //nolint:gosec // a fixed, repeatable room
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		at := time.Duration(rng.Int64N(int64(arrive)))
+		think := least + time.Duration(rng.Int64N(int64(most-least)))
+		wg.Go(func() {
+			time.Sleep(at) // when this person sits down and types the command
+			c, err := ts.person("127.0.0.80", think, true)
+			if err == nil {
+				err = browsing(t, c)
+			}
+			if err != nil {
+				errs <- fmt.Errorf("visitor %d (arrived at %s, read the prompt for %s): %w", i, at.Round(time.Millisecond), think.Round(time.Millisecond), err)
+			}
+		})
+	}
+	roomDone := make(chan struct{})
+	go func() { wg.Wait(); close(roomDone) }()
+	var waits []time.Duration
+	for i := 0; ; i++ {
+		select {
+		case <-roomDone:
+		case <-time.After(every):
+			start := time.Now()
+			c, err := ts.dialFrom(fmt.Sprintf("127.0.0.%d", 90+i%100))
+			if err == nil {
+				err = browsing(t, c)
+			}
+			waits = append(waits, time.Since(start))
+			if err != nil {
+				t.Errorf("a visitor from elsewhere, %d: %v", i, err)
+			}
+			continue
+		}
+		break
+	}
+	close(errs)
+	if len(errs) > 0 {
+		t.Errorf("%d of %d in the room were not served; the first: %v", len(errs), n, <-errs)
+	}
+	slices.Sort(waits)
+	if len(waits) == 0 {
+		t.Fatal("no visitor from elsewhere came while the room arrived")
+	}
+	if worst := waits[len(waits)-1]; worst > 5*time.Second {
+		t.Errorf("a visitor from elsewhere waited %s for the first frame (median %s)", worst, waits[len(waits)/2])
+	}
+	t.Logf("%d in the room served; %d visitors from elsewhere, first frame median %s, worst %s", n, len(waits), waits[len(waits)/2], waits[len(waits)-1])
 }
