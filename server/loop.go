@@ -290,7 +290,7 @@ func rearm(t **time.Timer, wait time.Duration) <-chan time.Time {
 // SSH channel would buffer up to its 2 MB window of it for every session.
 // A person cannot type 4 KB ahead of the screen; a paste that large is cut.
 func (l *loop) read() {
-	buf := make([]byte, 1024)
+	buf := make([]byte, 256) // keys are a few bytes; a paste comes in turns
 	for {
 		n, err := l.in.Read(buf)
 		l.inMu.Lock()

@@ -126,13 +126,30 @@ type counter struct {
 	timeout time.Duration
 }
 
+// Write writes p in pieces of at most maxWrite bytes: the SSH channel
+// and the transport under it each keep a buffer as large as the largest
+// packet they have sent, for the connection's life, so one whole screen
+// written at once (2 KB at 80×24, tens of KB at 256×96) would stay held
+// by every idle session.
 func (c *counter) Write(p []byte) (int, error) {
 	c.stall.Reset(c.timeout)
-	n, err := c.w.Write(p)
-	c.stall.Stop()
-	c.n.Add(int64(n))
-	return n, err
+	defer c.stall.Stop()
+	written := 0
+	for len(p) > 0 {
+		chunk := p[:min(len(p), maxWrite)]
+		n, err := c.w.Write(chunk)
+		written += n
+		c.n.Add(int64(n))
+		if err != nil {
+			return written, err
+		}
+		p = p[n:]
+	}
+	return written, nil
 }
+
+// maxWrite is the largest piece a session writes to its channel at once.
+const maxWrite = 1 << 10
 
 func (s *Server) sessionID() string {
 	var b [8]byte
