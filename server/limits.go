@@ -218,7 +218,7 @@ func newLimiter(cfg Limits, now func() time.Time) *limiter {
 		cfg: cfg, now: now, sources: map[netip.Prefix]*source{}, lastPrune: now(),
 		waitCap: max(1, int(cfg.LoginMemory/WaitingConnBytes)),
 		lobby:   newLobby(max(minLobby, cfg.MaxSessions), now),
-		kexq:    newLobby(4*cfg.MaxHandshakes, now),
+		kexq:    newLobby(max(256, 16*cfg.MaxHandshakes), now),
 		roll:    rand.Float64,
 	}
 }
