@@ -153,7 +153,7 @@ func TestHelloFormOverSSH(t *testing.T) {
 	}
 }
 
-func openStore(t *testing.T) *inbox.SQLite {
+func openStore(t testing.TB) *inbox.SQLite {
 	t.Helper()
 	store, err := inbox.OpenSQLite(filepath.Join(t.TempDir(), "resume.db"))
 	if err != nil {

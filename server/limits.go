@@ -112,7 +112,7 @@ const (
 	// a full room does not hold them up.
 	maxCommands = 64
 	// minLobby is the fewest the lobby holds, however few the seats.
-	minLobby = 64
+	minLobby = 256
 	// maxPaste bounds one bracketed paste: far more than any field of a
 	// form takes, and the rest is dropped.
 	maxPaste = 16 << 10

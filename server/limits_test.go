@@ -181,7 +181,7 @@ func (ts *testServer) browseFrom(t *testing.T, src string) *screen {
 
 // ptySession connects from src and opens a session with an 80×24 xterm
 // PTY; the connection is closed when the test ends, if not before.
-func (ts *testServer) ptySession(t *testing.T, src string) (*gossh.Client, *gossh.Session) {
+func (ts *testServer) ptySession(t testing.TB, src string) (*gossh.Client, *gossh.Session) {
 	t.Helper()
 	c, err := ts.dialFrom(src)
 	if err != nil {

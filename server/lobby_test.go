@@ -1,7 +1,9 @@
 package server
 
 import (
+	"fmt"
 	"net/netip"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -121,5 +123,83 @@ func TestIdleTimeoutShrinksAsTheRoomFills(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("%d of 4 seats taken: idle timeout %s, want %s", i+1, got[i], want[i])
 		}
+	}
+}
+
+// BenchmarkWaitingInLobby is what a visitor waiting in the lobby holds,
+// against a visitor whose session waits for input (ssh -T HOST hello,
+// its goroutine blocked on a read): both with their SSH connection,
+// client side included, so that the difference is the lobby's own cost.
+// openCommands is how many command sessions run now.
+func (ts *testServer) openCommands() int {
+	ts.lim.mu.Lock()
+	defer ts.lim.mu.Unlock()
+	return ts.lim.commands
+}
+
+func waitUntilB(b *testing.B, cond func() bool) {
+	b.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			b.Fatal("timed out")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func BenchmarkWaitingInLobby(b *testing.B) {
+	for _, way := range []string{"hello", "lobby"} {
+		b.Run(way, func(b *testing.B) {
+			ts := startServer(b, Config{Inbox: openStore(b), Limits: Limits{MaxSessions: 1}})
+			seated, s1 := ts.ptySession(b, "127.0.0.200")
+			defer seated.Close()
+			if err := s1.Shell(); err != nil {
+				b.Fatal(err)
+			}
+			waitUntilB(b, func() bool { _, _, n := ts.lim.counts(); return n == 1 })
+			const n = 50 // within the commands' budget of 64
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for i := range n {
+				src := fmt.Sprintf("127.0.1.%d", i)
+				if way == "hello" {
+					c, err := ts.dialFrom(src)
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer c.Close()
+					sess, err := c.NewSession()
+					if err != nil {
+						b.Fatal(err)
+					}
+					stdin, _ := sess.StdinPipe() // held open: hello waits for the first answer
+					defer stdin.Close()
+					if err := sess.Start("hello"); err != nil {
+						b.Fatal(err)
+					}
+					continue
+				}
+				c, sess := ts.ptySession(b, src)
+				defer c.Close()
+				if err := sess.Shell(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if way == "hello" {
+				waitUntilB(b, func() bool { return ts.openCommands() == n })
+			}
+			if way == "lobby" {
+				waitUntilB(b, func() bool { return ts.lim.lobbyLen() == n })
+			}
+			for b.Loop() {
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/n, "heap-B/visitor")
+			b.ReportMetric(float64(after.StackInuse-before.StackInuse)/n, "stack-B/visitor")
+			b.ReportMetric(float64(runtime.NumGoroutine())/n, "goroutines/visitor")
+		})
 	}
 }

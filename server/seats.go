@@ -113,7 +113,7 @@ func (s *Server) waitInLobby(sess *session) bool {
 	sess.in = in
 	pty, _, _ := ss.Pty()
 	dumb := pty.Term == "dumb"
-	timeout := time.NewTimer(lobbyWait)
+	timeout := time.NewTimer(s.lobbyWait)
 	defer timeout.Stop()
 	shown := ""
 	keys := in.peek()
@@ -125,7 +125,7 @@ func (s *Server) waitInLobby(sess *session) bool {
 			n, eta := s.lim.place(t)
 			if screen := s.lobbyScreen(n, eta, dumb); screen != shown {
 				shown = screen
-				_, _ = io.WriteString(&sess.out, screen)
+				shallow(func() { _, _ = io.WriteString(&sess.out, screen) })
 			}
 		}
 		select {
@@ -161,6 +161,19 @@ func (s *Server) waitInLobby(sess *session) bool {
 	}
 	_ = ss.Exit(1)
 	return false
+}
+
+// shallow runs f on a goroutine of its own and waits for it: a write
+// goes deep (the channel, the cipher), and a goroutine keeps its stack as
+// deep as it has been, so the visitor's goroutine, which waits in the
+// lobby for minutes, must not do it itself.
+func shallow(f func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	<-done
 }
 
 // lobbyScreen is what a visitor waiting at place n sees.

@@ -78,3 +78,26 @@ func TestStillThere(t *testing.T) {
 		t.Error("the session ended though the visitor pressed a key")
 	}
 }
+
+// TestLobbyWaitIsBounded: a visitor still in line when the lobby's wait
+// ends gets a polite goodbye with the other way to read, not a hang.
+func TestLobbyWaitIsBounded(t *testing.T) {
+	ts := startServer(t, Config{Limits: Limits{MaxSessions: 1}})
+	ts.lobbyWait = 300 * time.Millisecond
+	ts.browseFrom(t, "127.0.0.20").waitFor("Principal Engineer")
+	_, sess := ts.ptySession(t, "127.0.0.21")
+	out, _ := sess.StdoutPipe()
+	scr := readScreen(t, out, 80, 24)
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	scr.waitFor("you're #1 in line")
+	scr.waitFor("The room is still full — sorry. Please try again in a few minutes")
+	scr.waitFor("now: ssh HOST txt")
+	if err := sess.Wait(); err == nil {
+		t.Error("the session ended with status 0 after the lobby's wait")
+	}
+	if ts.lim.lobbyLen() != 0 {
+		t.Error("the visitor is still counted in the lobby")
+	}
+}

@@ -184,6 +184,9 @@ type Server struct {
 	browser func(opts ...ui.Option) tea.Model
 	proxy   proxyproto.ConnPolicyFunc
 	nextID  atomic.Uint64
+	// lobbyWait is the longest a visitor waits in the lobby (lobbyWait;
+	// tests shorten it).
+	lobbyWait time.Duration
 
 	// handler is the session middleware's chain (middleware.go).
 	handler handler
@@ -216,7 +219,7 @@ func New(cfg Config, doc *content.Resume, logger *log.Logger) (*Server, error) {
 	s := &Server{
 		cfg: cfg, log: logger.WithPrefix("ssh"),
 		sessions: map[*session]struct{}{}, lim: newLimiter(cfg.Limits, cfg.Now),
-		reclaim: newReclaimer(),
+		reclaim: newReclaimer(), lobbyWait: lobbyWait,
 	}
 	s.metrics = newMetrics(s.lim)
 	s.renderer, s.conversions = ui.NewRenderer(0), newConversions()
