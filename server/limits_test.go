@@ -135,12 +135,7 @@ func TestSilentFloodDoesNotKeepVisitorsOut(t *testing.T) {
 // when a seat frees; commands are not held up by a full room.
 func TestSessionCaps(t *testing.T) {
 	ts := startServer(t, Config{Limits: Limits{MaxSessions: 2, MaxPerSource: 1}})
-	c1, s1 := ts.ptySession(t, "127.0.0.1")
-	out1, _ := s1.StdoutPipe()
-	first := readScreen(t, out1, 80, 24)
-	if err := s1.Shell(); err != nil {
-		t.Fatal(err)
-	}
+	c1, first := ts.shellFrom(t, "127.0.0.1")
 	first.waitFor("Principal Engineer")
 	_, sess := ts.ptySession(t, "127.0.0.1")
 	var stderr strings.Builder
@@ -156,12 +151,7 @@ func TestSessionCaps(t *testing.T) {
 	if status, err := ts.runFrom(t, "127.0.0.3"); err != nil || status != 0 {
 		t.Errorf("a command while the room is full: %d %v", status, err)
 	}
-	_, wait := ts.ptySession(t, "127.0.0.3")
-	out, _ := wait.StdoutPipe()
-	lobby := readScreen(t, out, 80, 24)
-	if err := wait.Shell(); err != nil {
-		t.Fatal(err)
-	}
+	lobby := ts.browseFrom(t, "127.0.0.3")
 	lobby.waitFor("The room is full — you're #1 in line")
 	lobby.waitFor("ssh HOST txt")
 	c1.Close() // the first visitor leaves: their seat goes to the line
@@ -170,13 +160,21 @@ func TestSessionCaps(t *testing.T) {
 
 func (ts *testServer) browseFrom(t *testing.T, src string) *screen {
 	t.Helper()
-	_, sess := ts.ptySession(t, src)
+	_, scr := ts.shellFrom(t, src)
+	return scr
+}
+
+// shellFrom opens a browser session from src, returning its connection
+// (to close, as a visitor leaving) and its screen.
+func (ts *testServer) shellFrom(t *testing.T, src string) (*gossh.Client, *screen) {
+	t.Helper()
+	c, sess := ts.ptySession(t, src)
 	stdout, _ := sess.StdoutPipe()
 	scr := readScreen(t, stdout, 80, 24)
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	return scr
+	return c, scr
 }
 
 // ptySession connects from src and opens a session with an 80×24 xterm
