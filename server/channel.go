@@ -48,7 +48,12 @@ func (c *filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error)
 		defer c.c.channelClosed()
 		env := 0
 		for req := range reqs {
-			if fwd := c.filter(req, &env); fwd != nil {
+			// Parsing a request goes deeper than waiting for the next:
+			// done on a goroutine of its own, it leaves this one, which
+			// lives as long as the channel, with a small stack.
+			var fwd *gossh.Request
+			shallow(func() { fwd = c.filter(req, &env) })
+			if fwd != nil {
 				out <- fwd
 			}
 		}
