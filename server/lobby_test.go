@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"net/netip"
 	"runtime"
 	"testing"
@@ -202,4 +203,52 @@ func BenchmarkWaitingInLobby(b *testing.B) {
 			b.ReportMetric(float64(runtime.NumGoroutine())/n, "goroutines/visitor")
 		})
 	}
+}
+
+// BenchmarkLobbyOwnCost is what the lobby adds for each visitor waiting
+// in it, beyond the session every visitor holds: their place in line,
+// the goroutine that watches their keys with its buffer, and the screen
+// they were last shown.
+//
+//	go test ./server -run '^$' -bench LobbyOwnCost -benchtime 1x
+func BenchmarkLobbyOwnCost(b *testing.B) {
+	const n = minLobby // as many as the lobby of a small server holds
+	now := time.Unix(1e9, 0)
+	l := newLimiter(Limits{MaxSessions: 1}.withDefaults(), func() time.Time { return now })
+	seated := netip.MustParsePrefix("192.0.2.1/32")
+	l.admit(seated)
+	l.startSession(seated)
+	srv := &Server{}
+	done := make(chan struct{})
+	defer close(done)
+	var readers []*io.PipeWriter
+	defer func() {
+		for _, w := range readers {
+			w.Close()
+		}
+	}()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	held := make([]any, 0, 3*n)
+	for i := range n {
+		key := netip.AddrFrom4([4]byte{198, 51, byte(i >> 8), byte(i)})
+		p, _ := key.Prefix(32)
+		l.admit(p)
+		t, why := l.wait(p)
+		if why != "" {
+			b.Fatal(why)
+		}
+		r, w := io.Pipe()
+		readers = append(readers, w)
+		pos, eta := l.place(t)
+		held = append(held, t, newHandoff(r, done), srv.lobbyScreen(pos, eta, false))
+	}
+	for b.Loop() {
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/n, "heap-B/visitor")
+	b.ReportMetric(float64(after.StackInuse-before.StackInuse)/n, "stack-B/visitor")
+	runtime.KeepAlive(held)
 }
