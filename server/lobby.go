@@ -77,23 +77,12 @@ func (b *lobby) nextFor(ok func(netip.Prefix) bool) *ticket {
 
 // take takes the first of the source in turn.
 func (b *lobby) take() *ticket {
-	key := b.ring[b.turn]
-	q := b.queues[key]
-	t := q[0]
-	b.queues[key] = q[1:]
-	b.n--
-	if len(q) == 1 {
-		delete(b.queues, key)
-		b.ring = slices.Delete(b.ring, b.turn, b.turn+1)
-	} else {
-		b.turn++
+	q := b.queues[b.ring[b.turn]]
+	t, more := q[0], len(q) > 1
+	b.remove(t) // the source's last leaves the ring, and turn is on the next
+	if more {
+		b.turn = (b.turn + 1) % len(b.ring)
 	}
-	if len(b.ring) > 0 {
-		b.turn %= len(b.ring)
-	} else {
-		b.turn = 0
-	}
-	b.change()
 	return t
 }
 
