@@ -514,10 +514,10 @@ func (l *limiter) admitWaiting() {
 			return
 		}
 		src := l.sources[t.key]
+		l.seat(src) // before it stops waiting: the source is counted once
 		if src != nil {
 			src.waiting--
 		}
-		l.seat(src)
 		t.seated = true
 		close(t.ready)
 	}

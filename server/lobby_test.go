@@ -32,6 +32,9 @@ func TestLobbyHandsOnAFreedSeat(t *testing.T) {
 	default:
 		t.Fatal("the freed seat did not go to the lobby")
 	}
+	if l.seatSources != 2 {
+		t.Errorf("%d sources counted as wanting seats, want 2 (b and c)", l.seatSources)
+	}
 }
 
 // TestLobbyTakesTurnsBetweenSources: a room of many behind one address
